@@ -1,0 +1,52 @@
+"""The ``tingji`` command line. Works without Qt; only ``tingji gui`` starts the desktop client."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from app.offline import enforce_offline
+
+__all__ = ["main", "build_parser"]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every sub-command registered."""
+    from app.commands import bench, sample, transcribe
+
+    parser = argparse.ArgumentParser(prog="tingji", description="TingJi 听记 — offline outpatient visit scribe")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress details to stderr")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module in (sample, transcribe, bench):
+        module.register(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; print a one-line reason and return non-zero on failure."""
+    enforce_offline()
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+    )
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return 2
+    from asr.errors import AsrError
+    from asr.manifest import ManifestError
+
+    try:
+        return int(args.handler(args) or 0)
+    except (AsrError, ManifestError, ValueError, OSError) as error:
+        message = " ".join(str(error).split())
+        print(f"tingji: error: {message}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("tingji: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,74 @@
+"""Shared fixtures: tiny random Whisper models built by the project, synthesized audio, no network."""
+
+from __future__ import annotations
+
+import os
+import socket
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+os.environ.setdefault("TINGJI_MODEL_CACHE", str(ROOT / ".cache" / "random-models"))
+os.environ["HF_HUB_OFFLINE"] = "1"
+os.environ["PYANNOTE_METRICS_ENABLED"] = "0"
+
+
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch):
+    """Every test runs with outbound connections refused (loopback and Unix sockets stay usable)."""
+    original = socket.socket.connect
+
+    def guarded(self, address, *args, **kwargs):
+        if self.family == socket.AF_UNIX:
+            return original(self, address, *args, **kwargs)
+        host = address[0] if isinstance(address, tuple) else address
+        if host in ("127.0.0.1", "::1", "localhost"):
+            return original(self, address, *args, **kwargs)
+        raise OSError(101, f"test tried to reach the network: {address!r}")
+
+    monkeypatch.setattr(socket.socket, "connect", guarded)
+
+
+@pytest.fixture(scope="session")
+def tiny_whisper() -> Path:
+    """A tiny random multilingual 80-mel Whisper in the converted-folder layout (cached between runs)."""
+    from asr.random_whisper import cached_random_whisper
+
+    return cached_random_whisper("tiny-test")
+
+
+@pytest.fixture(scope="session")
+def tiny_whisper_128() -> Path:
+    """The 128-mel variant (large-v3 / turbo front end)."""
+    from asr.random_whisper import cached_random_whisper
+
+    return cached_random_whisper("tiny-test-128")
+
+
+@pytest.fixture(scope="session")
+def engine(tiny_whisper):
+    from asr.model import load_whisper
+
+    return load_whisper(tiny_whisper, device="cpu", threads=1)
+
+
+@pytest.fixture(scope="session")
+def visit_audio():
+    """A synthesized two-voice Mandarin exchange (float32, 16 kHz)."""
+    from audio_fixtures import two_voice_visit
+
+    return two_voice_visit()
+
+
+@pytest.fixture()
+def model_copy(tiny_whisper, tmp_path) -> Path:
+    """A writable copy of the tiny model, for tests that break it."""
+    import shutil
+
+    target = tmp_path / "model"
+    shutil.copytree(tiny_whisper, target)
+    return target
