@@ -1,0 +1,31 @@
+"""``tingji eval diarization``: quality measures for sites that have real models and reference data."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+__all__ = ["register"]
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser("eval", help="evaluate a stage on reference data (JSON)")
+    stages = parser.add_subparsers(dest="stage", metavar="STAGE", required=True)
+    diar = stages.add_parser("diarization", help="DER / JER against reference RTTM files")
+    diar.add_argument("--audio", type=Path, required=True, help="folder of audio files")
+    diar.add_argument("--rttm", type=Path, required=True, help="folder of <same name>.rttm references")
+    diar.add_argument("--model", type=Path, required=True, help="pyannote speaker-diarization folder")
+    diar.add_argument("--collar", type=float, default=0.0)
+    diar.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"))
+    diar.set_defaults(handler=run_diarization)
+
+
+def run_diarization(args: argparse.Namespace) -> int:
+    from diarization.evaluation import evaluate_folder
+    from diarization.model import load_diarization
+
+    engine = load_diarization(args.model, device=args.device)
+    print(json.dumps(evaluate_folder(engine, args.audio, args.rttm, collar=args.collar), ensure_ascii=False,
+                     indent=2))
+    return 0
