@@ -29,7 +29,8 @@ _STEP_SPAN = {"segmentation": (0.0, 0.15), "embeddings": (0.15, 0.95)}
 
 
 def _hook(progress: ProgressCallback | None, cancel: CancelCallback | None):
-    """A pyannote hook that reports a 0..1 fraction and raises when cancelled."""
+    """A pyannote hook that reports a non-decreasing 0..1 fraction and raises when cancelled."""
+    reached = [0.0]
 
     def hook(step_name, step_artifact=None, file=None, total=None, completed=None):
         if cancel is not None and cancel():
@@ -38,23 +39,25 @@ def _hook(progress: ProgressCallback | None, cancel: CancelCallback | None):
             return
         lo, hi = _STEP_SPAN.get(step_name, (0.95, 0.99))
         fraction = lo + (hi - lo) * (completed / total) if total and completed is not None else lo
-        progress(min(fraction, 0.99))
+        reached[0] = max(reached[0], min(fraction, 0.99))
+        progress(reached[0])
 
     return hook
 
 
-def _turns(annotation) -> tuple[SpeakerTurn, ...]:
-    return tuple(
-        sorted(
-            SpeakerTurn(round(float(seg.start), 3), round(float(seg.end), 3), str(label))
-            for seg, _, label in annotation.itertracks(yield_label=True)
-        )
-    )
+def _turns(annotation, duration: float) -> tuple[SpeakerTurn, ...]:
+    """Turns as frozen values, clipped to the audio (the last window is zero-padded past the end)."""
+    turns = []
+    for seg, _, label in annotation.itertracks(yield_label=True):
+        start, end = round(float(seg.start), 3), round(min(float(seg.end), duration), 3)
+        if end > start:
+            turns.append(SpeakerTurn(start, end, str(label)))
+    return tuple(sorted(turns))
 
 
 def _to_result(output, duration: float, options: DiarizationOptions, engine: DiarizationEngine, mode: str):
-    exclusive = _turns(output.exclusive_speaker_diarization)
-    overlapping = _turns(output.speaker_diarization)
+    exclusive = _turns(output.exclusive_speaker_diarization, duration)
+    overlapping = _turns(output.speaker_diarization, duration)
     labels = [str(label) for label in output.speaker_diarization.labels()]
     centroids = {}
     if output.speaker_embeddings is not None:

@@ -72,3 +72,28 @@ def model_copy(tiny_whisper, tmp_path) -> Path:
     target = tmp_path / "model"
     shutil.copytree(tiny_whisper, target)
     return target
+
+
+@pytest.fixture(scope="session")
+def tiny_diarization() -> Path:
+    """A tiny random pyannote speaker-diarization pipeline folder with its manifest (cached between runs)."""
+    from diarization.random_models import cached_random_pipeline
+
+    return cached_random_pipeline("tiny-test")
+
+
+@pytest.fixture(scope="session")
+def diar_engine(tiny_diarization):
+    from diarization.model import load_diarization
+
+    return load_diarization(tiny_diarization, device="cpu")
+
+
+@pytest.fixture()
+def diarization_copy(tiny_diarization, tmp_path) -> Path:
+    """A writable copy of the tiny pipeline, for tests that tamper with it."""
+    import shutil
+
+    target = tmp_path / "diarization"
+    shutil.copytree(tiny_diarization, target)
+    return target

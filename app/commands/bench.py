@@ -1,4 +1,4 @@
-"""``tingji bench asr``: speed benchmarks that print JSON (random weights at real sizes)."""
+"""``tingji bench asr|diarization``: speed benchmarks that print JSON (random weights at real sizes)."""
 
 from __future__ import annotations
 
@@ -9,14 +9,26 @@ __all__ = ["register"]
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser("bench", help="speed benchmarks (JSON)")
-    parser.add_argument("stage", choices=("asr",))
-    parser.add_argument("--sizes", default="small,large-v3-turbo,large-v3")
-    parser.add_argument("--threads", type=int, default=0)
-    parser.add_argument("--repeats", type=int, default=3)
-    parser.set_defaults(handler=run)
+    stages = parser.add_subparsers(dest="stage", metavar="STAGE", required=True)
+    asr = stages.add_parser("asr", help="Whisper encoder/decoder speed at real sizes")
+    asr.add_argument("--sizes", default="small,large-v3-turbo,large-v3")
+    asr.add_argument("--threads", type=int, default=0)
+    asr.add_argument("--repeats", type=int, default=3)
+    asr.set_defaults(handler=run_asr)
+    diar = stages.add_parser("diarization", help="pyannote file mode vs incremental mode at real size")
+    diar.add_argument("--minutes", type=float, default=10.0)
+    diar.add_argument("--threads", type=int, default=0)
+    diar.add_argument("--modes", default="incremental,file")
+    diar.set_defaults(handler=run_diarization)
 
 
-def run(args: argparse.Namespace) -> int:
+def run_asr(args: argparse.Namespace) -> int:
     from asr import benchmark
 
     return benchmark.main(["--sizes", args.sizes, "--threads", str(args.threads), "--repeats", str(args.repeats)])
+
+
+def run_diarization(args: argparse.Namespace) -> int:
+    from diarization import benchmark
+
+    return benchmark.main(["--minutes", str(args.minutes), "--threads", str(args.threads), "--modes", args.modes])

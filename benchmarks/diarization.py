@@ -1,0 +1,12 @@
+"""Diarization speed benchmark (JSON on stdout). Same as ``tingji bench diarization``; see
+:mod:`diarization.benchmark`."""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from diarization.benchmark import main  # noqa: E402
+
+if __name__ == "__main__":
+    sys.exit(main())
