@@ -4,28 +4,12 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 from audio_fixtures import write_audio
 
-NETBLOCK = Path(__file__).resolve().parent / "netblock"
-
-
-def tingji(*args, tmp_path, env_extra=None):
-    """Run ``python -m app`` with outbound sockets refused; return (process, network attempts)."""
-    netlog = tmp_path / "network-attempts.log"
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join([str(NETBLOCK), str(Path(__file__).resolve().parents[1])])
-    env["TINGJI_NETLOG"] = str(netlog)
-    env["TINGJI_HOME"] = str(tmp_path / "home")
-    env.pop("TINGJI_ASR_MODEL", None)
-    env.update(env_extra or {})
-    proc = subprocess.run([sys.executable, "-m", "app", *map(str, args)], capture_output=True, text=True, env=env,
-                          timeout=300)
-    attempts = netlog.read_text() if netlog.exists() else ""
-    return proc, attempts
+from cli_runner import NETBLOCK, tingji
 
 
 def test_the_network_block_really_blocks(tmp_path):
