@@ -95,3 +95,11 @@ def test_eval_diarization_reports_der_and_jer(tiny_diarization, visit_audio, tmp
     report = json.loads(proc.stdout)
     assert report["files"][0]["file"] == "v1.wav"
     assert 0.0 <= report["overall"]["der"] and 0.0 <= report["overall"]["jer_mean"] <= 1.0
+
+
+def test_sample_with_both_models_shows_roles(tiny_whisper, tiny_diarization, tmp_path):
+    proc, attempts = tingji("sample", "--asr", tiny_whisper, "--diarization", tiny_diarization, "--beam-size", "1",
+                            "--deterministic", tmp_path=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("# SPEAKER_") and "（SPEAKER_" in proc.stdout
+    assert attempts == ""

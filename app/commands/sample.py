@@ -8,27 +8,34 @@ import os
 import sys
 from pathlib import Path
 
-__all__ = ["register", "find_asr_model"]
+__all__ = ["register", "find_model"]
 
 
-def find_asr_model(explicit: Path | None) -> Path | None:
-    """The Whisper folder to use: ``--asr``, else ``$TINGJI_ASR_MODEL``, else the first installed one."""
+_MARKERS = {"asr": "model.bin", "diarization": "config.yaml"}
+
+
+def find_model(kind: str, explicit: Path | None) -> Path | None:
+    """The model folder to use: the argument, else ``$TINGJI_<KIND>_MODEL``, else the first installed one."""
     if explicit:
         return explicit
-    if os.environ.get("TINGJI_ASR_MODEL"):
-        return Path(os.environ["TINGJI_ASR_MODEL"])
+    variable = f"TINGJI_{kind.upper()}_MODEL"
+    if os.environ.get(variable):
+        return Path(os.environ[variable])
     from app.paths import models_dir
 
-    root = models_dir() / "asr"
-    candidates = sorted(p for p in root.iterdir() if (p / "model.bin").is_file()) if root.is_dir() else []
+    root = models_dir() / kind
+    candidates = sorted(p for p in root.iterdir() if (p / _MARKERS[kind]).is_file()) if root.is_dir() else []
     return candidates[0] if candidates else None
 
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser("sample", help="process the bundled sample visit (no model needed)")
     parser.add_argument("--asr", type=Path, help="Whisper model folder (default: installed model, if any)")
+    parser.add_argument("--diarization", type=Path, help="pyannote pipeline folder (default: installed, if any)")
     parser.add_argument("--format", default="txt", choices=("txt", "json"))
-    parser.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"))
+    from app.commands.transcribe import add_asr_arguments
+
+    add_asr_arguments(parser)
     parser.set_defaults(handler=run)
 
 
@@ -37,7 +44,8 @@ def run(args: argparse.Namespace) -> int:
     from app.sample_visit import ROLE_LABELS, load_sample_visit
 
     visit = load_sample_visit()
-    model = find_asr_model(args.asr)
+    model = find_model("asr", args.asr)
+    diarization = find_model("diarization", args.diarization) if model else None
     print(f"TingJi 听记 · 示例就诊 {visit.title} · {visit.department} · {visit.duration:.0f} s", file=sys.stderr)
     if model is None:
         print(
@@ -55,9 +63,24 @@ def run(args: argparse.Namespace) -> int:
     from asr.model import load_whisper
     from asr.transcriber import transcribe_file
 
-    engine = load_whisper(model, device=args.device)
+    from app.commands.transcribe import asr_options
+
+    options = asr_options(args)
+    engine = load_whisper(model, device=args.device, compute_type=args.compute_type, threads=args.threads)
     print(f"Transcribing {visit.audio.name} with {engine.info.name} ({engine.info.device}, "
           f"{engine.info.compute_type})", file=sys.stderr)
-    transcript = transcribe_file(engine, visit.audio, progress=ProgressBar("transcribing"))
-    print(transcript_json(transcript) if args.format == "json" else transcript_text(transcript))
+    if diarization is None:
+        print("No diarization model is installed: the transcript has no speaker roles.", file=sys.stderr)
+        transcript = transcribe_file(engine, visit.audio, options, progress=ProgressBar("transcribing"))
+        print(transcript_json(transcript) if args.format == "json" else transcript_text(transcript))
+        return 0
+    from app.commands.visit import labelled_text
+    from asr.types import to_dict
+    from diarization.model import load_diarization
+    from diarization.visit import process_visit_file
+
+    labelled = process_visit_file(engine, load_diarization(diarization, device=args.device), visit.audio,
+                                  asr_options=options, progress=ProgressBar("processing visit"))
+    print(json.dumps(to_dict(labelled), ensure_ascii=False, indent=2) if args.format == "json"
+          else labelled_text(labelled))
     return 0
