@@ -6,7 +6,9 @@ import json
 
 from asr.types import Transcript, to_dict
 
-__all__ = ["clock", "transcript_text", "transcript_srt", "transcript_json"]
+__all__ = ["ROLE_LABELS", "clock", "transcript_text", "transcript_srt", "transcript_json"]
+
+ROLE_LABELS = {"doctor": "医生", "patient": "患者", "other": "家属"}
 
 
 def clock(seconds: float, srt: bool = False) -> str:

@@ -6,28 +6,15 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from diarization.types import Utterance
 from resources import resource_path
 
-__all__ = ["SampleUtterance", "SampleVisit", "load_sample_visit"]
-
-ROLE_LABELS = {"doctor": "医生", "patient": "患者", "other": "家属"}
-
-
-@dataclass(frozen=True)
-class SampleUtterance:
-    """One line of the script with its time span in the rendered audio."""
-
-    id: str
-    speaker: str
-    role: str
-    start: float
-    end: float
-    text: str
+__all__ = ["SampleVisit", "load_sample_visit"]
 
 
 @dataclass(frozen=True)
 class SampleVisit:
-    """The sample visit: identity, audio file and the reference transcript."""
+    """The sample visit: identity, audio file and the reference transcript (utterances without word times)."""
 
     id: str
     title: str
@@ -35,7 +22,7 @@ class SampleVisit:
     language: str
     audio: Path
     duration: float
-    utterances: tuple[SampleUtterance, ...]
+    utterances: tuple[Utterance, ...]
 
 
 def load_sample_visit(folder: Path | None = None) -> SampleVisit:
@@ -48,7 +35,7 @@ def load_sample_visit(folder: Path | None = None) -> SampleVisit:
     data = json.loads((folder / "visit.json").read_text(encoding="utf-8"))
     speakers = data["speakers"]
     utterances = tuple(
-        SampleUtterance(u["id"], u["speaker"], speakers[u["speaker"]]["role"], u["start"], u["end"], u["text"])
+        Utterance(u["id"], u["speaker"], speakers[u["speaker"]]["role"], u["start"], u["end"], u["text"])
         for u in data["utterances"]
     )
     audio = folder / data["audio"]

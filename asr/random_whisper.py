@@ -12,18 +12,16 @@ the task tokens, ``<|nospeech|>``, ``<|notimestamps|>`` and the 1,501 timestamp 
 from __future__ import annotations
 
 import json
-import logging
 import os
-import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from asr.model_cache import cached_build, default_cache_dir
+
 __all__ = ["WhisperShape", "SHAPES", "build_random_whisper", "cached_random_whisper", "default_cache_dir"]
 
-log = logging.getLogger(__name__)
 
 BUILDER_VERSION = 2
 
@@ -62,12 +60,6 @@ SHAPES: dict[str, WhisperShape] = {
     "large-v3-turbo": WhisperShape(1280, 20, 32, 4, 128, 50257),
     "large-v3": WhisperShape(1280, 20, 32, 32, 128, 50257),
 }
-
-
-def default_cache_dir() -> Path:
-    """Where built models are cached: ``$TINGJI_MODEL_CACHE`` or ``~/.cache/tingji/random-models``."""
-    env = os.environ.get("TINGJI_MODEL_CACHE")
-    return Path(env) if env else Path.home() / ".cache" / "tingji" / "random-models"
 
 
 def _special_tokens() -> list[str]:
@@ -262,25 +254,14 @@ def cached_random_whisper(
     Args:
         size: A key of :data:`SHAPES`.
         quantization: Stored weight type; real-size benchmark models use ``"int8"``.
-        cache_dir: Cache root (default :func:`default_cache_dir`).
+        cache_dir: Cache root (default :func:`asr.model_cache.default_cache_dir`).
 
     Returns:
         The model folder; treat it as read-only.
     """
-    root = Path(cache_dir) if cache_dir else default_cache_dir()
-    final = root / f"whisper-{size}-{quantization or 'float32'}-v{BUILDER_VERSION}"
-    if (final / "model.bin").is_file() and (final / "tokenizer.json").is_file():
-        return final
-    root.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".building-", dir=root))
-    try:
-        log.info("building random Whisper %s in %s", size, final)
-        build_random_whisper(staging / "model", size, quantization=quantization)
-        try:
-            os.replace(staging / "model", final)
-        except OSError:
-            if not (final / "model.bin").is_file():  # another process may have won the race
-                raise
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return final
+    return cached_build(
+        f"whisper-{size}-{quantization or 'float32'}-v{BUILDER_VERSION}",
+        "tokenizer.json",
+        lambda folder: build_random_whisper(folder, size, quantization=quantization),
+        cache_dir,
+    )

@@ -36,14 +36,13 @@ assignment code. The embedding model stays random, so clustering usually merges 
 
 from __future__ import annotations
 
-import logging
 import os
-import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+from asr.model_cache import cached_build, default_cache_dir
 
 __all__ = [
     "BUILDER_VERSION",
@@ -54,7 +53,6 @@ __all__ = [
     "default_cache_dir",
 ]
 
-log = logging.getLogger(__name__)
 
 BUILDER_VERSION = 1
 
@@ -121,12 +119,6 @@ params:
   segmentation:
     min_duration_off: 0.0
 """
-
-
-def default_cache_dir() -> Path:
-    """Where built pipelines are cached: ``$TINGJI_MODEL_CACHE`` or ``~/.cache/tingji/random-models``."""
-    env = os.environ.get("TINGJI_MODEL_CACHE")
-    return Path(env) if env else Path.home() / ".cache" / "tingji" / "random-models"
 
 
 def _checkpoint(model) -> dict:
@@ -337,25 +329,12 @@ def cached_random_pipeline(size: str = "tiny-test", cache_dir: str | os.PathLike
 
     Args:
         size: A key of :data:`SHAPES`.
-        cache_dir: Cache root (default :func:`default_cache_dir`).
+        cache_dir: Cache root (default :func:`asr.model_cache.default_cache_dir`).
 
     Returns:
         The pipeline folder; treat it as read-only.
     """
-    root = Path(cache_dir) if cache_dir else default_cache_dir()
-    final = root / f"pyannote-{size}-v{BUILDER_VERSION}"
-    if (final / "manifest.json").is_file():
-        return final
-    root.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".building-", dir=root))
-    try:
-        log.info("building random diarization pipeline %s in %s", size, final)
-        build_random_pipeline(staging / "pipeline", size)
-        try:
-            os.replace(staging / "pipeline", final)
-        except OSError:
-            if not (final / "manifest.json").is_file():  # another process may have won the race
-                raise
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return final
+    return cached_build(
+        f"pyannote-{size}-v{BUILDER_VERSION}", "manifest.json", lambda folder: build_random_pipeline(folder, size),
+        cache_dir,
+    )

@@ -40,8 +40,9 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from app.formats import clock, transcript_json, transcript_text
-    from app.sample_visit import ROLE_LABELS, load_sample_visit
+    from app.formats import ROLE_LABELS, clock, transcript_json, transcript_text
+    from app.sample_visit import load_sample_visit
+    from asr.types import to_dict
 
     visit = load_sample_visit()
     model = find_model("asr", args.asr)
@@ -54,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         if args.format == "json":
-            print(json.dumps([u.__dict__ for u in visit.utterances], ensure_ascii=False, indent=2))
+            print(json.dumps(to_dict(list(visit.utterances)), ensure_ascii=False, indent=2))
         else:
             for u in visit.utterances:
                 print(f"[{clock(u.start)}] {ROLE_LABELS.get(u.role, u.role)}：{u.text}")
@@ -75,7 +76,6 @@ def run(args: argparse.Namespace) -> int:
         print(transcript_json(transcript) if args.format == "json" else transcript_text(transcript))
         return 0
     from app.commands.visit import labelled_text
-    from asr.types import to_dict
     from diarization.model import load_diarization
     from diarization.visit import process_visit_file
 

@@ -12,12 +12,10 @@ from pathlib import Path
 
 __all__ = ["register", "labelled_text"]
 
-ROLE_LABELS = {"doctor": "医生", "patient": "患者", "other": "家属"}
-
 
 def labelled_text(transcript) -> str:
     """Readable transcript: one utterance per line with time, role and speaker; roles and reasons first."""
-    from app.formats import clock
+    from app.formats import ROLE_LABELS, clock
 
     lines = [f"# {r.speaker}: {r.role} ({r.confidence:.2f}) — {r.reason}" for r in transcript.roles]
     for u in transcript.utterances:
