@@ -13,12 +13,12 @@ __all__ = ["main", "build_parser"]
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every sub-command registered."""
-    from app.commands import bench, diarize, evaluate, models, sample, transcribe, visit
+    from app.commands import bench, diarize, evaluate, models, sample, templates, transcribe, visit
 
     parser = argparse.ArgumentParser(prog="tingji", description="TingJi 听记 — offline outpatient visit scribe")
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress details to stderr")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in (sample, transcribe, diarize, visit, evaluate, models, bench):
+    for module in (sample, transcribe, diarize, visit, templates, evaluate, models, bench):
         module.register(subparsers)
     return parser
 
@@ -37,10 +37,11 @@ def main(argv: list[str] | None = None) -> int:
     from asr.errors import AsrError
     from asr.manifest import ManifestError
     from diarization.errors import DiarizationError
+    from summarizer.templates import TemplateError
 
     try:
         return int(args.handler(args) or 0)
-    except (AsrError, DiarizationError, ManifestError, ValueError, OSError) as error:
+    except (AsrError, DiarizationError, ManifestError, TemplateError, ValueError, OSError) as error:
         message = " ".join(str(error).split())
         print(f"tingji: error: {message}", file=sys.stderr)
         return 1
