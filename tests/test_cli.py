@@ -106,3 +106,11 @@ def test_sample_finds_an_installed_model(tiny_whisper, tmp_path):
 def test_no_command_prints_help(tmp_path):
     proc, _ = tingji(tmp_path=tmp_path)
     assert proc.returncode == 2 and "transcribe" in proc.stdout
+
+
+def test_sample_without_models_shows_a_record_with_every_section(tmp_path):
+    proc, _ = tingji("sample", tmp_path=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    for heading in ("主诉：", "现病史：", "既往史：", "过敏史：", "体格检查：", "辅助检查：", "初步诊断：", "处理意见："):
+        assert heading in proc.stdout
+    assert "青霉素过敏" in proc.stdout

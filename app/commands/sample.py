@@ -33,6 +33,7 @@ def register(subparsers) -> None:
     parser.add_argument("--asr", type=Path, help="Whisper model folder (default: installed model, if any)")
     parser.add_argument("--diarization", type=Path, help="pyannote pipeline folder (default: installed, if any)")
     parser.add_argument("--format", default="txt", choices=("txt", "json"))
+    parser.add_argument("--template", default="outpatient-initial", help="record template id")
     from app.commands.transcribe import add_asr_arguments
 
     add_asr_arguments(parser)
@@ -54,11 +55,14 @@ def run(args: argparse.Namespace) -> int:
             "Install a Whisper model (see README, 'Installing models') to transcribe the audio itself.",
             file=sys.stderr,
         )
+        record = _record(visit.utterances, args.template, visit.id)
         if args.format == "json":
-            print(json.dumps(to_dict(list(visit.utterances)), ensure_ascii=False, indent=2))
+            print(json.dumps({"utterances": to_dict(list(visit.utterances)), "record": to_dict(record)},
+                             ensure_ascii=False, indent=2))
         else:
             for u in visit.utterances:
                 print(f"[{clock(u.start)}] {ROLE_LABELS.get(u.role, u.role)}：{u.text}")
+            _print_record(record)
         return 0
     from app.progress import ProgressBar
     from asr.model import load_whisper
@@ -81,6 +85,22 @@ def run(args: argparse.Namespace) -> int:
 
     labelled = process_visit_file(engine, load_diarization(diarization, device=args.device), visit.audio,
                                   asr_options=options, progress=ProgressBar("processing visit"))
-    print(json.dumps(to_dict(labelled), ensure_ascii=False, indent=2) if args.format == "json"
-          else labelled_text(labelled))
+    record = _record(labelled.utterances, args.template, visit.id)
+    if args.format == "json":
+        print(json.dumps({"transcript": to_dict(labelled), "record": to_dict(record)}, ensure_ascii=False, indent=2))
+    else:
+        print(labelled_text(labelled))
+        _print_record(record)
     return 0
+
+
+def _record(utterances, template_id: str, visit_id: str):
+    from app.commands.note import build_note
+
+    return build_note(utterances, template_id, visit_id)
+
+
+def _print_record(record) -> None:
+    rule = "─" * 40
+    print(f"\n{rule}\n{record.title}（草稿，由 {record.provenance.backend} 生成，需医生核对签名）\n{rule}")
+    print(record.emr_text())
