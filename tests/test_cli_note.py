@@ -50,3 +50,8 @@ def test_note_rejects_malformed_input_and_unknown_templates(tmp_path):
     audio.write_bytes(b"RIFF")
     proc, _ = tingji("note", audio, tmp_path=tmp_path)
     assert proc.returncode == 1 and "--asr" in proc.stderr
+
+
+def test_eval_facts_needs_the_data_folder(tmp_path):
+    proc, _ = tingji("eval", "facts", "--data", tmp_path / "missing", tmp_path=tmp_path)
+    assert proc.returncode == 1 and "data folder not found" in proc.stderr

@@ -19,6 +19,11 @@ def register(subparsers) -> None:
     diar.add_argument("--collar", type=float, default=0.0)
     diar.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"))
     diar.set_defaults(handler=run_diarization)
+    facts = stages.add_parser("facts", help="fact extraction against MIE's (item, status) labels")
+    facts.add_argument("--dataset", default="mie", choices=("mie",))
+    facts.add_argument("--data", type=Path, required=True, help="the MIE folder (e.g. ../shared/data/mie)")
+    facts.add_argument("--split", default="dev")
+    facts.set_defaults(handler=run_facts)
 
 
 def run_diarization(args: argparse.Namespace) -> int:
@@ -28,4 +33,13 @@ def run_diarization(args: argparse.Namespace) -> int:
     engine = load_diarization(args.model, device=args.device)
     print(json.dumps(evaluate_folder(engine, args.audio, args.rttm, collar=args.collar), ensure_ascii=False,
                      indent=2))
+    return 0
+
+
+def run_facts(args: argparse.Namespace) -> int:
+    from summarizer.mie_eval import evaluate_mie
+
+    if not args.data.exists():
+        raise ValueError(f"data folder not found: {args.data}")
+    print(json.dumps(evaluate_mie(args.data, split=args.split), ensure_ascii=False, indent=2))
     return 0
