@@ -87,16 +87,15 @@ class DiarizationEngine:
 
 
 def _verify(folder: Path) -> None:
-    root = folder
-    # In the HF cache layout the manifest may sit beside config.yaml (snapshot) or at the cache entry.
-    if not (root / MANIFEST_NAME).is_file():
+    """The manifest sits beside config.yaml (in the HF cache layout: in the snapshot folder)."""
+    if not (folder / MANIFEST_NAME).is_file():
         raise DiarizationModelError(
             f"{folder} has no {MANIFEST_NAME}. pyannote checkpoints are pickles and are loaded only when their "
             f"checksums are known: check where the files came from, then run `tingji models manifest {folder} "
             "--kind diarization` (or install a model pack)"
         )
     try:
-        verify_manifest(root)
+        verify_manifest(folder)
     except ManifestError as error:
         raise DiarizationModelError(f"refusing to load the diarization model: {error}") from error
 

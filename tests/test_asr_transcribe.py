@@ -120,7 +120,6 @@ def test_memory_stays_bounded_over_a_long_stream(engine, visit_audio):
 
 @pytest.mark.slow
 def test_two_hour_recording_is_handled_with_bounded_memory(engine, tmp_path):
-    path = write_audio(tmp_path / "long.flac", np.zeros(SR * 60, dtype=np.float32))
     # Repeat one minute of encoded silence 120 times into one FLAC file without holding 2 h in memory.
     import av
 
@@ -141,7 +140,6 @@ def test_two_hour_recording_is_handled_with_bounded_memory(engine, tmp_path):
     transcript = transcribe_file(engine, out, DETERMINISTIC, progress=progress.append)
     assert transcript.duration == pytest.approx(7200, abs=1)
     assert transcript.no_speech and progress[-1] == 1.0
-    assert path.exists()
 
 
 def test_english_only_model_refuses_chinese(engine):
