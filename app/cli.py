@@ -37,11 +37,12 @@ def main(argv: list[str] | None = None) -> int:
     from asr.errors import AsrError
     from asr.manifest import ManifestError
     from diarization.errors import DiarizationError
+    from summarizer.errors import SummarizerError
     from summarizer.templates import TemplateError
 
     try:
         return int(args.handler(args) or 0)
-    except (AsrError, DiarizationError, ManifestError, TemplateError, ValueError, OSError) as error:
+    except (AsrError, DiarizationError, ManifestError, SummarizerError, TemplateError, ValueError, OSError) as error:
         message = " ".join(str(error).split())
         print(f"tingji: error: {message}", file=sys.stderr)
         return 1

@@ -16,7 +16,9 @@ def tingji(*args, tmp_path, env_extra=None):
     env["PYTHONPATH"] = os.pathsep.join([str(NETBLOCK), str(ROOT)])
     env["TINGJI_NETLOG"] = str(netlog)
     env["TINGJI_HOME"] = str(tmp_path / "home")
-    env.pop("TINGJI_ASR_MODEL", None)
+    for name in ("TINGJI_ASR_MODEL", "TINGJI_DIARIZATION_MODEL", "TINGJI_LLM_MODEL", "TINGJI_SERVER_URL",
+                 "TINGJI_SERVER_API_KEY", "TINGJI_NETBLOCK_ALLOW"):
+        env.pop(name, None)
     env.update(env_extra or {})
     proc = subprocess.run([sys.executable, "-m", "app", *map(str, args)], capture_output=True, text=True, env=env,
                           timeout=600)

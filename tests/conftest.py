@@ -1,4 +1,4 @@
-"""Shared fixtures: tiny random Whisper models built by the project, synthesized audio, no network."""
+"""Shared fixtures: tiny random models (Whisper, pyannote, Qwen2) built by the project, synthesized audio, no network."""
 
 from __future__ import annotations
 
@@ -97,3 +97,40 @@ def diarization_copy(tiny_diarization, tmp_path) -> Path:
     target = tmp_path / "diarization"
     shutil.copytree(tiny_diarization, target)
     return target
+
+
+@pytest.fixture(scope="session")
+def tiny_llm() -> Path:
+    """A tiny random Qwen2 in the converted CTranslate2 layout (trained BPE tokenizer, ChatML template)."""
+    from summarizer.random_llm import cached_random_qwen2
+
+    return cached_random_qwen2("tiny-test")
+
+
+@pytest.fixture(scope="session")
+def llm_backend(tiny_llm):
+    from summarizer.ct2_llm import load_llm
+
+    return load_llm(tiny_llm, device="cpu", threads=1)
+
+
+@pytest.fixture()
+def llm_copy(tiny_llm, tmp_path) -> Path:
+    """A private copy of the tiny LLM that a test may damage."""
+    import shutil
+
+    return Path(shutil.copytree(tiny_llm, tmp_path / "llm"))
+
+
+@pytest.fixture(scope="module")
+def llama_server(tmp_path_factory):
+    """A real llama-cpp-python OpenAI-compatible server on loopback, serving a tiny random Qwen2 GGUF."""
+    from llama_server import LlamaServer, build_tiny_gguf
+
+    folder = tmp_path_factory.mktemp("llama")
+    server = LlamaServer(build_tiny_gguf(folder / "tiny-qwen2.gguf"), folder / "server.log")
+    try:
+        server.wait_ready()
+        yield server
+    finally:
+        server.stop()

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
-__all__ = ["register", "build_note"]
+__all__ = ["register", "build_note", "add_backend_arguments", "drafter_from_args"]
 
-BACKENDS = ("extractive",)
+BACKENDS = ("extractive", "ctranslate2", "server")
 
 
 def register(subparsers) -> None:
@@ -19,7 +20,7 @@ def register(subparsers) -> None:
     parser = subparsers.add_parser("note", help="draft the outpatient record from a transcript or a recording")
     parser.add_argument("input", type=Path, help="labelled transcript JSON (tingji visit --output) or audio")
     parser.add_argument("--template", default="outpatient-initial", help="template id (tingji templates list)")
-    parser.add_argument("--backend", default="extractive", choices=BACKENDS)
+    add_backend_arguments(parser)
     parser.add_argument("--output", type=Path, help="write the record JSON here (default: INPUT.record.json)")
     parser.add_argument("--asr", type=Path, help="Whisper folder, when INPUT is audio")
     parser.add_argument("--diarization", type=Path, help="pyannote folder, when INPUT is audio")
@@ -29,14 +30,104 @@ def register(subparsers) -> None:
 
 
 def build_note(utterances, template_id: str, visit_id: str, backend: str = "extractive"):
-    """Draft the record of ``utterances`` with the named template and backend."""
+    """Draft the record of ``utterances`` with the extractive backend (no model)."""
     from summarizer.extractive import build_record
     from summarizer.templates import find_template
 
-    template = find_template(template_id)
-    if backend != "extractive":  # pragma: no cover - guarded by argparse choices
-        raise ValueError(f"unknown backend {backend}")
-    return build_record(utterances, template, visit_id=visit_id)
+    if backend != "extractive":
+        raise ValueError(f"build_note drafts without a model; use drafter_from_args for the {backend} backend")
+    return build_record(utterances, find_template(template_id), visit_id=visit_id)
+
+
+def add_backend_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options that choose and configure the record backend (shared by ``note`` and ``eval notes``)."""
+    group = parser.add_argument_group("record backend")
+    group.add_argument("--backend", default="extractive", choices=BACKENDS,
+                       help="extractive: no model (default); ctranslate2: local LLM folder; server: clinic "
+                            "OpenAI-compatible server, falling back to the local LLM, then to extractive")
+    group.add_argument("--llm", type=Path, help="converted LLM folder (default: $TINGJI_LLM_MODEL or the "
+                                                "installed one)")
+    group.add_argument("--llm-device", default="auto", choices=("auto", "cpu", "cuda"))
+    group.add_argument("--llm-compute-type", default=None, help="override int8 (CPU) / int8_float16 (GPU)")
+    group.add_argument("--llm-threads", type=int, default=0, help="CPU threads for the LLM (0: all cores)")
+    group.add_argument("--sequential", action="store_true", help="generate sections one after another "
+                                                                 "(default: one batch)")
+    group.add_argument("--no-prefix-cache", action="store_true", help="do not cache the shared prompt prefix")
+    group.add_argument("--server-url", default=os.environ.get("TINGJI_SERVER_URL"),
+                       help="clinic server API base, e.g. http://10.0.0.5:8000/v1 (default: $TINGJI_SERVER_URL); "
+                            "the API key is read from $TINGJI_SERVER_API_KEY")
+    group.add_argument("--server-model", help="model name on the server (default: the first it lists)")
+    group.add_argument("--ca-bundle", help="PEM file of the hospital CA for an https server")
+    group.add_argument("--insecure", action="store_true", help="accept any TLS certificate (test benches only)")
+    group.add_argument("--timeout", type=float, default=30.0, help="seconds to wait for the server (default 30)")
+    group.add_argument("--retries", type=int, default=2, help="extra attempts when the server fails (default 2)")
+    group.add_argument("--server-context", type=int, default=32768, help="the served model's context in tokens")
+
+
+def _local_llm(args: argparse.Namespace, required: bool):
+    from app.commands.sample import find_model
+    from summarizer.ct2_llm import load_llm
+
+    folder = find_model("llm", args.llm)
+    if folder is None:
+        if required:
+            raise ValueError("no LLM installed: pass --llm DIR (a converted CTranslate2 model), set "
+                             "$TINGJI_LLM_MODEL, or use --backend extractive")
+        return None
+    return load_llm(folder, device=args.llm_device, compute_type=args.llm_compute_type,
+                    threads=args.llm_threads or None)
+
+
+def drafter_from_args(args: argparse.Namespace):
+    """A callable ``(utterances, template_id, visit_id) -> Record`` for the backend the options chose.
+
+    Models are loaded once, on first use, so the callable can draft many visits. The server backend falls back
+    to the local LLM when one is installed, else to the extractive backend; the record's provenance says so.
+    """
+    from summarizer.llm_types import GenerationOptions
+    from summarizer.templates import find_template
+
+    options = GenerationOptions(batch=not args.sequential, cache_prefix=not args.no_prefix_cache,
+                                timeout_s=args.timeout)
+    loaded: dict = {}
+
+    def once(key, make):
+        def get():
+            if key not in loaded:
+                loaded[key] = make()
+            return loaded[key]
+        return get
+
+    if args.backend == "extractive":
+        return lambda utterances, template_id, visit_id: build_note(utterances, template_id, visit_id)
+    if args.backend == "ctranslate2":
+        local = once("local", lambda: _local_llm(args, required=True))
+
+        def draft_local(utterances, template_id, visit_id):
+            from summarizer.llm_record import draft_record
+
+            return draft_record(utterances, find_template(template_id), local(), visit_id=visit_id, options=options)
+
+        return draft_local
+    if not args.server_url:
+        raise ValueError("--backend server needs --server-url (or $TINGJI_SERVER_URL)")
+
+    def make_server():
+        from summarizer.server_llm import ServerConfig, connect
+
+        return connect(ServerConfig(
+            url=args.server_url, model=args.server_model, api_key=os.environ.get("TINGJI_SERVER_API_KEY") or None,
+            ca_bundle=args.ca_bundle, verify_tls=not args.insecure, timeout_s=args.timeout, retries=args.retries,
+            context_tokens=args.server_context))
+
+    chain = [make_server, once("local", lambda: _local_llm(args, required=False)), lambda: None]
+
+    def draft_server(utterances, template_id, visit_id):
+        from summarizer.llm_record import draft_with_fallback
+
+        return draft_with_fallback(utterances, find_template(template_id), chain, visit_id=visit_id, options=options)
+
+    return draft_server
 
 
 def run(args: argparse.Namespace) -> int:
@@ -67,9 +158,11 @@ def run(args: argparse.Namespace) -> int:
     if not transcript.utterances:
         print("tingji: no speech in this visit, so no record was drafted", file=sys.stderr)
         return 1
-    record = build_note(transcript.utterances, args.template, args.input.stem, args.backend)
+    record = drafter_from_args(args)(transcript.utterances, args.template, args.input.stem)
     output = args.output or args.input.with_suffix(".record.json")
     output.write_text(record.to_json() + "\n", encoding="utf-8")
     print(record.emr_text())
+    for note in record.provenance.notes:
+        print(f"tingji: {note}", file=sys.stderr)
     print(f"tingji: record saved to {output}", file=sys.stderr)
     return 0

@@ -11,7 +11,7 @@ from pathlib import Path
 __all__ = ["register", "find_model"]
 
 
-_MARKERS = {"asr": "model.bin", "diarization": "config.yaml"}
+_MARKERS = {"asr": "model.bin", "diarization": "config.yaml", "llm": "model.bin"}
 
 
 def find_model(kind: str, explicit: Path | None) -> Path | None:

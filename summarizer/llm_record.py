@@ -1,0 +1,160 @@
+"""Drafting the record with an LLM backend, section by section, each sentence tied to the utterances it cites.
+
+The facts found by the extractive stage are used twice: to choose each section's most relevant utterances when a
+long visit does not fit the model's context, and (by the support check) to judge what the model wrote.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import datetime, timezone
+from typing import Callable, Sequence
+
+from diarization.types import LabelledTranscript, Utterance
+from summarizer.errors import ServerUnavailable, SummarizerError
+from summarizer.llm_parse import parse_section
+from summarizer.llm_types import GenerationOptions, LlmBackend
+from summarizer.prompts import build_section_prompts
+from summarizer.record import Provenance, Record, RecordSection
+from summarizer.templates import Template
+
+__all__ = ["EmptyTranscriptError", "draft_record", "draft_with_fallback", "SectionCallback"]
+
+log = logging.getLogger(__name__)
+
+# Called with (section id, new text) while a section is generated.
+SectionCallback = Callable[[str, str], None]
+
+
+class EmptyTranscriptError(SummarizerError):
+    """The visit has no speech, so there is nothing to write a record from."""
+
+    def __init__(self):
+        super().__init__("the visit has no recognised speech, so no record was drafted; check the microphone and "
+                         "record again, or write the record by hand")
+
+
+def _utterances(transcript) -> tuple[tuple[Utterance, ...], str | None]:
+    if isinstance(transcript, LabelledTranscript):
+        return tuple(transcript.utterances), transcript.language
+    return tuple(transcript), None
+
+
+def _relevance(utterances: Sequence[Utterance], template: Template, language: str):
+    """Per section, the utterances the extractive stage cites (what a long visit keeps first)."""
+    from summarizer.extractive import build_record
+
+    record = build_record(utterances, template, language=language)
+    evidence = {s.id: [i for sentence in s.sentences for i in sentence.evidence] for s in record.sections}
+    return lambda section: evidence.get(section.id, ())
+
+
+def draft_record(transcript: LabelledTranscript | Sequence[Utterance], template: Template, backend: LlmBackend, *,
+                 visit_id: str = "visit", options: GenerationOptions | None = None,
+                 on_text: SectionCallback | None = None, notes: Sequence[str] = ()) -> Record:
+    """Draft the record of a visit with an LLM backend.
+
+    Args:
+        transcript: The role-labelled transcript, or its utterances.
+        template: The department template (sections, instructions, length limits, record language).
+        backend: A loaded backend (:func:`summarizer.ct2_llm.load_llm` or :func:`summarizer.server_llm.connect`).
+        visit_id: Id stored in the record.
+        options: Decoding options (batching, prefix cache...).
+        on_text: Receives ``(section id, new text)`` as the answer streams.
+        notes: Extra provenance notes (e.g. a fallback that happened before).
+
+    Returns:
+        The record: one section per template section, sentences citing the utterances they came from (verdicts
+        are set by the support check, :func:`summarizer.support.verify_record`).
+
+    Raises:
+        EmptyTranscriptError: No utterance has text.
+        ServerUnavailable: A server backend could not be reached (see :func:`draft_with_fallback`).
+    """
+    options = options or GenerationOptions()
+    started = time.perf_counter()
+    utterances, transcript_language = _utterances(transcript)
+    utterances = tuple(u for u in utterances if u.text.strip())
+    if not utterances:
+        raise EmptyTranscriptError()
+    language = template.language
+    prompts = build_section_prompts(template, utterances, count_tokens=backend.count_tokens,
+                                    context_tokens=backend.context_tokens,
+                                    relevant=_relevance(utterances, template, transcript_language or language))
+    prepared = time.perf_counter()
+    ids = [p.section.id for p in prompts]
+    outputs = backend.generate([p.prompt for p in prompts], options,
+                               (lambda i, text: on_text(ids[i], text)) if on_text else None)
+    generated = time.perf_counter()
+
+    titles = [s.title for s in template.sections]
+    sections, record_notes = [], list(notes)
+    for item, output in zip(prompts, outputs):
+        parsed = parse_section(output.text, item.section.title, language, item.utterance_ids, titles)
+        sections.append(RecordSection(item.section.id, item.section.title, parsed.sentences, parsed.not_discussed))
+        if item.omitted:
+            record_notes.append(f"{item.section.title}: the visit exceeds the model's context; "
+                                f"{len(item.utterance_ids)} of {len(utterances)} utterances (the most relevant) "
+                                f"were given to the model")
+        if output.finish_reason == "length":
+            record_notes.append(f"{item.section.title}: the answer reached its length limit and may be cut short")
+        record_notes.extend(f"{item.section.title}: {r}" for r in parsed.repairs)
+    prompt_tokens = sum(o.prompt_tokens for o in outputs)
+    new_tokens = sum(o.new_tokens for o in outputs)
+    generate_s = generated - prepared
+    timings = {
+        "prepare_s": round(prepared - started, 3), "generate_s": round(generate_s, 3),
+        "total_s": round(time.perf_counter() - started, 3), "prompt_tokens": prompt_tokens,
+        "new_tokens": new_tokens, "tokens_per_s": round(new_tokens / generate_s, 2) if generate_s > 0 else None,
+        "shared_prefix_tokens": max((o.timings.get("shared_prefix_tokens", 0) for o in outputs), default=0),
+    }
+    provenance = Provenance(
+        backend=backend.name, template_id=template.id, template_version=template.version,
+        template_sha256=template.sha256, model=backend.info,
+        options={"batch": options.batch, "cache_prefix": options.cache_prefix,
+                 "repetition_penalty": options.repetition_penalty, "temperature": options.temperature},
+        timings=timings, notes=tuple(record_notes),
+        created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    )
+    log.info("LLM record: %d sections, %d prompt + %d new tokens, %.2f s", len(sections), prompt_tokens,
+             new_tokens, timings["total_s"])
+    return Record(visit_id, language, template.title, tuple(sections), provenance)
+
+
+def draft_with_fallback(transcript, template: Template, backends: Sequence[Callable[[], LlmBackend | None]], *,
+                        visit_id: str = "visit", options: GenerationOptions | None = None,
+                        on_text: SectionCallback | None = None) -> Record:
+    """Try each backend in turn; an unreachable server falls through to the next, and the record says so.
+
+    Args:
+        backends: Factories (so a local model is only loaded if the server fails); the last may return None to
+            mean "the extractive backend".
+
+    Raises:
+        ServerUnavailable: Every backend was an unreachable server.
+    """
+    from summarizer.extractive import build_record
+
+    notes: list[str] = []
+    last: ServerUnavailable | None = None
+    for make in backends:
+        try:
+            backend = make()
+            if backend is None:
+                record = build_record(transcript, template, visit_id=visit_id)
+                return _with_notes(record, notes)
+            return draft_record(transcript, template, backend, visit_id=visit_id, options=options,
+                                on_text=on_text, notes=notes)
+        except ServerUnavailable as error:
+            log.warning("clinic server unavailable, falling back: %s", error)
+            notes.append(f"fallback: {error}")
+            last = error
+    raise last or ServerUnavailable("no backend was configured")
+
+
+def _with_notes(record: Record, notes: Sequence[str]) -> Record:
+    if not notes:
+        return record
+    provenance = Provenance(**{**record.provenance.__dict__, "notes": tuple(record.provenance.notes) + tuple(notes)})
+    return Record(record.visit_id, record.language, record.title, record.sections, provenance)

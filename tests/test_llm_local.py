@@ -1,0 +1,111 @@
+"""The local LLM backend with a tiny random Qwen2 through the real CTranslate2 code, and the record it drafts."""
+
+import json
+
+import pytest
+
+from app.sample_visit import load_sample_visit
+from asr.manifest import write_manifest
+from summarizer.ct2_llm import common_prefix, inspect_llm_dir, load_llm
+from summarizer.errors import LlmModelError
+from summarizer.llm_record import EmptyTranscriptError, draft_record
+from summarizer.llm_types import ChatPrompt, GenerationOptions
+from summarizer.templates import find_template
+
+
+def _prompts(n=3, max_new_tokens=12):
+    return [ChatPrompt(({"role": "system", "content": "你是门诊病历书写助手。"},
+                        {"role": "user", "content": f"<对话>\n[u001] 患者：咳嗽三天。\n</对话>\n请书写第{i}部分。"}),
+                       prefix=f"第{i}部分：", max_new_tokens=max_new_tokens) for i in range(n)]
+
+
+def test_folder_is_described_before_loading(tiny_llm):
+    info = inspect_llm_dir(tiny_llm)
+    assert info["layers"] == 2 and info["hidden"] == 64 and info["context"] == 2048
+    assert info["vocabulary"] > 500 and info["verified"] is False
+
+
+@pytest.mark.parametrize("damage, named", [
+    (lambda d: (d / "tokenizer.json").unlink(), "tokenizer.json"),
+    (lambda d: (d / "vocabulary.json").unlink(), "vocabulary.json"),
+    (lambda d: (d / "model.bin").write_bytes(b"not a model"), "model.bin"),
+    (lambda d: [(d / n).unlink() for n in ("chat_template.jinja", "tokenizer_config.json")], "chat template"),
+])
+def test_incomplete_folders_are_refused_with_the_file_named(llm_copy, damage, named):
+    damage(llm_copy)
+    with pytest.raises(LlmModelError) as error:
+        load_llm(llm_copy, device="cpu")
+    assert named in str(error.value)
+
+
+def test_a_whisper_folder_is_not_taken_for_an_llm(tiny_whisper):
+    with pytest.raises(LlmModelError, match="not a causal language model"):
+        inspect_llm_dir(tiny_whisper)
+
+
+def test_manifest_is_checked_when_present(llm_copy):
+    write_manifest(llm_copy)
+    assert inspect_llm_dir(llm_copy)["verified"] is True
+    data = bytearray((llm_copy / "model.bin").read_bytes())
+    data[-1] ^= 0xFF
+    (llm_copy / "model.bin").write_bytes(bytes(data))
+    with pytest.raises(LlmModelError, match="model.bin"):
+        load_llm(llm_copy, device="cpu")
+
+
+def test_chat_template_is_used_and_the_heading_prefilled(llm_backend):
+    tokens = llm_backend._tokens(_prompts(1)[0])
+    tokenizer = llm_backend.tokenizer
+    text = tokenizer.decode([tokenizer.token_to_id(t) for t in tokens], skip_special_tokens=False)
+    assert text.startswith("<|im_start|>system\n你是门诊病历书写助手。<|im_end|>")
+    assert text.endswith("<|im_start|>assistant\n第0部分：")
+    assert tokens.count("<|im_start|>") == 3
+
+
+def test_tokens_stream_and_batch_equals_sequential(llm_backend):
+    streamed = {}
+    batch = llm_backend.generate(_prompts(), GenerationOptions(batch=True),
+                                 on_text=lambda i, t: streamed.setdefault(i, []).append(t))
+    sequential = llm_backend.generate(_prompts(), GenerationOptions(batch=False))
+    assert [o.text for o in batch] == [o.text for o in sequential]
+    assert set(streamed) == {0, 1, 2} and all(len(v) > 1 for v in streamed.values())
+    assert all(o.new_tokens <= 12 and o.prompt_tokens > 20 for o in batch)
+    shared = batch[0].timings["shared_prefix_tokens"]
+    assert shared > 20 and shared == common_prefix([llm_backend._tokens(p) for p in _prompts()])
+    assert llm_backend.generate(_prompts(), GenerationOptions(cache_prefix=False))[0].timings[
+        "shared_prefix_tokens"] == 0
+
+
+def test_record_of_the_sample_visit(llm_backend):
+    visit = load_sample_visit()
+    template = find_template("outpatient-initial")
+    seen = []
+    record = draft_record(visit.utterances, template, llm_backend, visit_id="sample",
+                          on_text=lambda section, text: seen.append(section))
+    assert [s.id for s in record.sections] == [s.id for s in template.sections]
+    assert set(seen) <= {s.id for s in template.sections} and len(set(seen)) >= 2
+    ids = {u.id for u in visit.utterances}
+    assert all(set(sentence.evidence) <= ids for s in record.sections for sentence in s.sentences)
+    p = record.provenance
+    assert p.backend == "ctranslate2" and p.model["layers"] == 2 and p.model["compute_type"] == "int8"
+    assert p.template_id == "outpatient-initial" and p.template_sha256 == template.sha256
+    assert p.timings["new_tokens"] > 0 and p.timings["prompt_tokens"] > 1000
+    # The tiny model's context (2,048) is smaller than this visit: sections got the relevant utterances, and
+    # the record says so.
+    assert any("exceeds the model's context" in n for n in p.notes)
+    assert json.loads(record.to_json())["provenance"]["backend"] == "ctranslate2"
+
+
+def test_speechless_visit_gives_no_record(llm_backend):
+    with pytest.raises(EmptyTranscriptError, match="no recognised speech"):
+        draft_record([], find_template("outpatient-initial"), llm_backend)
+
+
+def test_a_model_converted_by_ctranslate2s_own_converter_loads(tmp_path):
+    from summarizer.random_llm import convert_tiny_hf_qwen2
+
+    folder = convert_tiny_hf_qwen2(tmp_path / "converted")
+    backend = load_llm(folder, device="cpu", threads=1)
+    assert backend.info["context"] == 2048 and "<|im_end|>" in backend.end_tokens
+    out = backend.generate(_prompts(2, 5), GenerationOptions())
+    assert all(o.new_tokens >= 1 for o in out)
