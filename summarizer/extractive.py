@@ -6,6 +6,7 @@ nothing to say is marked not discussed. It runs anywhere, instantly, and is the 
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from datetime import datetime, timezone
@@ -15,6 +16,7 @@ from diarization.types import LabelledTranscript, Utterance
 from summarizer import compose_en, compose_zh
 from summarizer.compose_common import section_key
 from summarizer.facts import Fact, extract_facts
+from summarizer.patient_instructions import build_patient_instructions
 from summarizer.record import Provenance, Record, RecordSection, Sentence
 from summarizer.templates import Section, Template
 
@@ -72,7 +74,8 @@ def record_from_facts(facts: Sequence[Fact], template: Template, *, visit_id: st
         template_sha256=template.sha256, model={}, options={}, timings=dict(timings or {}),
         created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
     )
-    return Record(visit_id, template.language, template.title, sections, provenance)
+    patient = build_patient_instructions(facts, template.language) if template.patient_instructions else ()
+    return Record(visit_id, template.language, template.title, sections, provenance, patient)
 
 
 def build_record(transcript: LabelledTranscript | Sequence[Utterance], template: Template, *,
@@ -101,5 +104,5 @@ def build_record(transcript: LabelledTranscript | Sequence[Utterance], template:
     elapsed = time.perf_counter() - started
     log.info("extractive record: %d facts, %d sections filled, %.3f s", len(facts),
              sum(not s.not_discussed for s in record.sections), elapsed)
-    return Record(record.visit_id, record.language, record.title, record.sections,
-                  Provenance(**{**record.provenance.__dict__, "timings": {"total_s": round(elapsed, 4)}}))
+    return dataclasses.replace(record, provenance=dataclasses.replace(record.provenance,
+                                                                      timings={"total_s": round(elapsed, 4)}))

@@ -6,6 +6,7 @@ long visit does not fit the model's context, and (by the support check) to judge
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from datetime import datetime, timezone
@@ -41,12 +42,9 @@ def _utterances(transcript) -> tuple[tuple[Utterance, ...], str | None]:
     return tuple(transcript), None
 
 
-def _relevance(utterances: Sequence[Utterance], template: Template, language: str):
-    """Per section, the utterances the extractive stage cites (what a long visit keeps first)."""
-    from summarizer.extractive import build_record
-
-    record = build_record(utterances, template, language=language)
-    evidence = {s.id: [i for sentence in s.sentences for i in sentence.evidence] for s in record.sections}
+def _relevance(reference: Record):
+    """Per section, the utterances the extractive record cites (what a long visit keeps first)."""
+    evidence = {s.id: [i for sentence in s.sentences for i in sentence.evidence] for s in reference.sections}
     return lambda section: evidence.get(section.id, ())
 
 
@@ -79,9 +77,12 @@ def draft_record(transcript: LabelledTranscript | Sequence[Utterance], template:
     if not utterances:
         raise EmptyTranscriptError()
     language = template.language
+    from summarizer.extractive import build_record
+
+    # The facts-based draft guides long visits and writes the patient instructions from the same evidence.
+    reference = build_record(utterances, template, language=transcript_language or language)
     prompts = build_section_prompts(template, utterances, count_tokens=backend.count_tokens,
-                                    context_tokens=backend.context_tokens,
-                                    relevant=_relevance(utterances, template, transcript_language or language))
+                                    context_tokens=backend.context_tokens, relevant=_relevance(reference))
     prepared = time.perf_counter()
     ids = [p.section.id for p in prompts]
     outputs = backend.generate([p.prompt for p in prompts], options,
@@ -119,7 +120,7 @@ def draft_record(transcript: LabelledTranscript | Sequence[Utterance], template:
     )
     log.info("LLM record: %d sections, %d prompt + %d new tokens, %.2f s", len(sections), prompt_tokens,
              new_tokens, timings["total_s"])
-    return Record(visit_id, language, template.title, tuple(sections), provenance)
+    return Record(visit_id, language, template.title, tuple(sections), provenance, reference.patient_instructions)
 
 
 def draft_with_fallback(transcript, template: Template, backends: Sequence[Callable[[], LlmBackend | None]], *,
@@ -156,5 +157,5 @@ def draft_with_fallback(transcript, template: Template, backends: Sequence[Calla
 def _with_notes(record: Record, notes: Sequence[str]) -> Record:
     if not notes:
         return record
-    provenance = Provenance(**{**record.provenance.__dict__, "notes": tuple(record.provenance.notes) + tuple(notes)})
-    return Record(record.visit_id, record.language, record.title, record.sections, provenance)
+    return dataclasses.replace(record, provenance=dataclasses.replace(
+        record.provenance, notes=tuple(record.provenance.notes) + tuple(notes)))

@@ -81,6 +81,7 @@ class Record:
     title: str
     sections: tuple[RecordSection, ...]
     provenance: Provenance
+    patient_instructions: tuple[RecordSection, ...] = ()  # 患者版医嘱, when the template asks for them
 
     def section(self, section_id: str) -> RecordSection:
         """The section with this id.
@@ -98,6 +99,16 @@ class Record:
         colon = "：" if self.language == "zh" else ": "
         return "\n".join(f"{s.title}{colon}{s.text(self.language)}" for s in self.sections)
 
+    def patient_text(self) -> str:
+        """The patient-facing instructions as a printable page (empty when there are none)."""
+        if not self.patient_instructions:
+            return ""
+        heading = "患者版医嘱" if self.language == "zh" else "Instructions for the patient"
+        colon = "：" if self.language == "zh" else ": "
+        lines = [heading]
+        lines += [f"{s.title}{colon}{s.text(self.language)}" for s in self.patient_instructions]
+        return "\n".join(lines)
+
     def to_json(self) -> str:
         """JSON with every sentence's evidence and verdict, and the provenance."""
         return json.dumps(to_dict(self), ensure_ascii=False, indent=2)
@@ -109,21 +120,25 @@ def record_from_dict(data: dict) -> Record:
     Raises:
         ValueError: A field is missing or has the wrong shape.
     """
-    try:
-        sections = tuple(
+    def sections_of(items) -> tuple[RecordSection, ...]:
+        return tuple(
             RecordSection(
                 s["id"], s["title"],
                 tuple(Sentence(x["text"], tuple(x.get("evidence", ())), x.get("verdict", "unchecked"),
                                x.get("reason", ""), bool(x.get("reviewed", False))) for x in s.get("sentences", ())),
                 bool(s.get("not_discussed", False)),
             )
-            for s in data["sections"]
+            for s in items
         )
+
+    try:
+        sections = sections_of(data["sections"])
+        patient = sections_of(data.get("patient_instructions", ()))
         p = data["provenance"]
         provenance = Provenance(
             p["backend"], p["template_id"], p["template_version"], p["template_sha256"], dict(p.get("model", {})),
             dict(p.get("options", {})), dict(p.get("timings", {})), tuple(p.get("notes", ())), p.get("created", ""),
         )
-        return Record(data["visit_id"], data["language"], data["title"], sections, provenance)
+        return Record(data["visit_id"], data["language"], data["title"], sections, provenance, patient)
     except (KeyError, TypeError) as error:
         raise ValueError(f"not a TingJi record: missing or malformed field {error}") from error

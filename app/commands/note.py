@@ -22,6 +22,8 @@ def register(subparsers) -> None:
     parser.add_argument("--template", default="outpatient-initial", help="template id (tingji templates list)")
     add_backend_arguments(parser)
     parser.add_argument("--output", type=Path, help="write the record JSON here (default: INPUT.record.json)")
+    parser.add_argument("--patient", action="store_true",
+                        help="print the patient-facing instructions (患者版医嘱) instead of the record")
     parser.add_argument("--asr", type=Path, help="Whisper folder, when INPUT is audio")
     parser.add_argument("--diarization", type=Path, help="pyannote folder, when INPUT is audio")
     add_asr_arguments(parser)
@@ -161,7 +163,13 @@ def run(args: argparse.Namespace) -> int:
     record = drafter_from_args(args)(transcript.utterances, args.template, args.input.stem)
     output = args.output or args.input.with_suffix(".record.json")
     output.write_text(record.to_json() + "\n", encoding="utf-8")
-    print(record.emr_text())
+    if args.patient:
+        if not record.patient_instructions:
+            print("tingji: this template has no patient instructions, or the visit gave nothing to put in them",
+                  file=sys.stderr)
+        print(record.patient_text())
+    else:
+        print(record.emr_text())
     for note in record.provenance.notes:
         print(f"tingji: {note}", file=sys.stderr)
     print(f"tingji: record saved to {output}", file=sys.stderr)
