@@ -122,32 +122,53 @@ def _write_tokenizer_files(out: Path, tokenizer, tokens: list[str], context: int
     (out / "chat_template.jinja").write_text(CHAT_TEMPLATE, encoding="utf-8")
 
 
-def _fill_spec(spec, shape: QwenShape, vocab_size: int, rng: np.random.Generator) -> None:
-    d = shape.hidden
-    head_dim = d // shape.heads
-    kv = shape.kv_heads * head_dim
+def _weights(rng: np.random.Generator, int8: bool):
+    """Setter for a weight matrix: float32 N(0, std²), or (for real sizes) int8 values with a per-row scale.
 
-    def normal(*dims, std):
-        return (rng.standard_normal(dims, dtype=np.float32) * std).astype(np.float32)
+    Writing int8 directly keeps a 7B build within about 8 GB of memory (float32 would need 30 GB); the scale
+    gives the same spread as the float version, and compute cost does not depend on the values.
+    """
+    def put(owner, key: str, rows: int, cols: int, std: float) -> None:
+        if int8 and hasattr(owner, f"{key}_scale"):
+            values = rng.integers(-127, 128, size=(rows, cols), dtype=np.int8)
+            setattr(owner, key, values)
+            # Uniform int8 has std 73.3; the jitter keeps scales distinct (CTranslate2 does not resolve aliased scales).
+            scale = 73.3 / std * rng.uniform(0.99, 1.01, size=rows)
+            setattr(owner, f"{key}_scale", scale.astype(np.float32))
+        else:
+            setattr(owner, key, (rng.standard_normal((rows, cols), dtype=np.float32) * std).astype(np.float32))
+
+    return put
+
+
+def _fill_spec(spec, shape: QwenShape, vocab_size: int, rng: np.random.Generator, int8: bool) -> None:
+    d = shape.hidden
+    kv = shape.kv_heads * (d // shape.heads)
+    put = _weights(rng, int8)
 
     def ones(n):
         return np.ones(n, dtype=np.float32)
 
     dec = spec.decoder
     dec.scale_embeddings = False
-    dec.embeddings.weight = normal(vocab_size, d, std=0.02)
+    put(dec.embeddings, "weight", vocab_size, d, 0.02)
     dec.layer_norm.gamma = ones(d)
     for layer in dec.layer:
         layer.self_attention.layer_norm.gamma = ones(d)
         layer.ffn.layer_norm.gamma = ones(d)
         fused = layer.self_attention.linear[0]
-        fused.weight = normal(d + 2 * kv, d, std=1.0 / np.sqrt(d))
+        put(fused, "weight", d + 2 * kv, d, 1.0 / np.sqrt(d))
         fused.bias = np.zeros(d + 2 * kv, dtype=np.float32)
-        layer.self_attention.linear[1].weight = normal(d, d, std=1.0 / np.sqrt(d))
-        layer.ffn.linear_0.weight = normal(shape.intermediate, d, std=1.0 / np.sqrt(d))
-        layer.ffn.linear_0_noact.weight = normal(shape.intermediate, d, std=1.0 / np.sqrt(d))
-        layer.ffn.linear_1.weight = normal(d, shape.intermediate, std=1.0 / np.sqrt(shape.intermediate))
-    dec.projection.weight = dec.embeddings.weight if shape.tied_embeddings else normal(vocab_size, d, std=0.02)
+        put(layer.self_attention.linear[1], "weight", d, d, 1.0 / np.sqrt(d))
+        put(layer.ffn.linear_0, "weight", shape.intermediate, d, 1.0 / np.sqrt(d))
+        put(layer.ffn.linear_0_noact, "weight", shape.intermediate, d, 1.0 / np.sqrt(d))
+        put(layer.ffn.linear_1, "weight", d, shape.intermediate, 1.0 / np.sqrt(shape.intermediate))
+    if shape.tied_embeddings:
+        dec.projection.weight = dec.embeddings.weight
+        if int8:
+            dec.projection.weight_scale = dec.embeddings.weight_scale
+    else:
+        put(dec.projection, "weight", vocab_size, d, 0.02)
 
 
 def build_random_qwen2(output_dir: str | os.PathLike, size: str = "tiny-test", *,
@@ -173,14 +194,15 @@ def build_random_qwen2(output_dir: str | os.PathLike, size: str = "tiny-test", *
         rms_norm=True, rotary_dim=0, rotary_interleave=False, rotary_base=shape.rope_theta,
         num_heads_kv=shape.kv_heads if shape.kv_heads != shape.heads else None,
     )
-    _fill_spec(spec, shape, len(tokens), np.random.default_rng(seed))
+    int8 = quantization == "int8" and shape.vocab > 0  # real sizes: write int8 directly
+    _fill_spec(spec, shape, len(tokens), np.random.default_rng(seed), int8)
     spec.register_vocabulary(tokens)
     spec.config.bos_token = "<|endoftext|>"
     spec.config.eos_token = "<|im_end|>"
     spec.config.unk_token = ""
     spec.config.layer_norm_epsilon = 1e-6
     spec.validate()
-    spec.optimize(quantization=quantization)
+    spec.optimize(quantization=None if int8 else quantization)
     out = Path(output_dir)
     out.mkdir(parents=True, exist_ok=True)
     spec.save(str(out))

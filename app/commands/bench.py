@@ -1,4 +1,4 @@
-"""``tingji bench asr|diarization``: speed benchmarks that print JSON (random weights at real sizes)."""
+"""``tingji bench asr|diarization|llm``: speed benchmarks that print JSON (random weights at real sizes)."""
 
 from __future__ import annotations
 
@@ -20,6 +20,12 @@ def register(subparsers) -> None:
     diar.add_argument("--threads", type=int, default=0)
     diar.add_argument("--modes", default="incremental,file")
     diar.set_defaults(handler=run_diarization)
+    llm = stages.add_parser("llm", help="LLM prefill/decode speed and time to a full record at real sizes (int8)")
+    llm.add_argument("--sizes", default="qwen2.5-1.5b,qwen2.5-7b")
+    llm.add_argument("--record-sizes", default="qwen2.5-1.5b", help="sizes that also time a whole record")
+    llm.add_argument("--threads", type=int, default=0)
+    llm.add_argument("--prompt-tokens", type=int, default=3200, help="shared prompt of a 10-minute visit")
+    llm.set_defaults(handler=run_llm)
 
 
 def run_asr(args: argparse.Namespace) -> int:
@@ -32,3 +38,10 @@ def run_diarization(args: argparse.Namespace) -> int:
     from diarization import benchmark
 
     return benchmark.main(["--minutes", str(args.minutes), "--threads", str(args.threads), "--modes", args.modes])
+
+
+def run_llm(args: argparse.Namespace) -> int:
+    from summarizer import llm_benchmark
+
+    return llm_benchmark.main(["--sizes", args.sizes, "--record-sizes", args.record_sizes, "--threads",
+                               str(args.threads), "--prompt-tokens", str(args.prompt_tokens)])
