@@ -109,3 +109,14 @@ def test_a_model_converted_by_ctranslate2s_own_converter_loads(tmp_path):
     assert backend.info["context"] == 2048 and "<|im_end|>" in backend.end_tokens
     out = backend.generate(_prompts(2, 5), GenerationOptions())
     assert all(o.new_tokens >= 1 for o in out)
+
+
+def test_benchmark_measures_every_figure_on_the_tiny_shape():
+    from summarizer.llm_benchmark import SECTION_TOKENS, run_one
+
+    result = run_one("tiny-test", threads=1, prompt_tokens=64, decode_tokens=4)
+    assert result["prefill_tokens_per_s"] > 0 and set(result["decode_tokens_per_s"]) == {"500", "64"}
+    assert result["memory_bandwidth_gbs"] > 0 and result["decode_roofline_tokens_per_s"] > 0
+    record = result["record_10min_visit"]
+    assert record["new_tokens"] == sum(SECTION_TOKENS) and record["batched_prefix_cached_s"] > 0
+    assert result["peak_rss_mb"] > 0
