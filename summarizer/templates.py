@@ -10,6 +10,8 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from summarizer.qc_config import OFF, RULES, SEVERITIES, QcConfig
+
 __all__ = ["TemplateError", "Section", "Template", "load_template", "parse_template", "list_templates",
            "find_template", "builtin_dir"]
 
@@ -17,6 +19,7 @@ _LANGUAGES = ("zh", "en")
 _TEMPLATE_KEYS = {"id", "version", "language", "department", "title", "sections", "vocabulary", "description",
                   "patient_instructions", "qc"}
 _SECTION_KEYS = {"id", "title", "instruction", "required", "max_length", "style", "example", "loinc", "negatives"}
+_QC_KEYS = {"chief_complaint_max_chars", "rules"}
 
 
 class TemplateError(ValueError):
@@ -63,7 +66,14 @@ class Section:
 
 @dataclass(frozen=True)
 class Template:
-    """A validated template and where it came from."""
+    """A validated template and where it came from.
+
+    ``qc`` holds the template's 病历质控 settings (its optional ``qc:`` block; defaults when absent), e.g.::
+
+        qc:
+          chief_complaint_max_chars: 20
+          rules: {present_illness_onset: off, chief_complaint_length: warning}
+    """
 
     id: str
     version: str
@@ -76,6 +86,7 @@ class Template:
     patient_instructions: bool = False
     path: str = ""
     sha256: str = ""
+    qc: QcConfig = QcConfig()
 
     def section(self, section_id: str) -> Section:
         """The section with this id.
@@ -142,7 +153,7 @@ def _mapping(node, path: str, field: str, allowed: set[str]) -> dict:
             raise TemplateError(path, key_node.start_mark.line + 1, f"{field}.{key}" if field else key,
                                 f"unknown field (allowed: {', '.join(sorted(allowed))})")
         if key in items:
-            raise TemplateError(path, key_node.start_mark.line + 1, key, "appears twice")
+            raise TemplateError(path, key_node.start_mark.line + 1, f"{field}.{key}" if field else key, "appears twice")
         items[key] = value_node
     return items
 
@@ -174,6 +185,31 @@ def _section(node, path: str, index: int) -> Section:
     if "negatives" in items:
         values["negatives"] = _string_list(items["negatives"], path, f"{field}.negatives")
     return Section(**values)
+
+
+def _qc(node, path: str) -> QcConfig:
+    import yaml
+
+    items = _mapping(node, path, "qc", _QC_KEYS)
+    limit = _scalar(items["chief_complaint_max_chars"], path, "qc.chief_complaint_max_chars", int) \
+        if "chief_complaint_max_chars" in items else None
+    severities = []
+    if "rules" in items:
+        rules = items["rules"]
+        if not isinstance(rules, yaml.MappingNode):
+            raise TemplateError(path, rules.start_mark.line + 1, "qc.rules", "must be a mapping of rule: severity")
+        choices = (*SEVERITIES, OFF, "on")
+        for key_node, value_node in rules.value:
+            rule, line, field = str(key_node.value), key_node.start_mark.line + 1, f"qc.rules.{key_node.value}"
+            if rule not in RULES:
+                raise TemplateError(path, line, field, f"unknown rule (known: {', '.join(RULES)})")
+            if rule in dict(severities):
+                raise TemplateError(path, line, field, "appears twice")
+            value = str(value_node.value).strip().lower() if isinstance(value_node, yaml.ScalarNode) else None
+            if value not in choices:
+                raise TemplateError(path, value_node.start_mark.line + 1, field, f"must be one of {', '.join(choices)}")
+            severities.append((rule, RULES[rule] if value == "on" else value))
+    return QcConfig(limit, tuple(severities))
 
 
 def parse_template(text: str, path: str = "<template>") -> Template:
@@ -208,8 +244,9 @@ def parse_template(text: str, path: str = "<template>") -> Template:
     vocabulary = _string_list(items["vocabulary"], path, "vocabulary") if "vocabulary" in items else ()
     patient = _scalar(items["patient_instructions"], path, "patient_instructions", bool) \
         if "patient_instructions" in items else False
+    qc = _qc(items["qc"], path) if "qc" in items else QcConfig()
     return Template(
-        sections=sections, vocabulary=vocabulary, patient_instructions=patient, path=path,
+        sections=sections, vocabulary=vocabulary, patient_instructions=patient, path=path, qc=qc,
         sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(), **values,
     )
 

@@ -3,6 +3,7 @@
 import pytest
 
 from cli_runner import tingji
+from summarizer.qc_config import QcConfig
 from summarizer.templates import TemplateError, find_template, list_templates, load_template, parse_template
 
 GOOD = """\
@@ -80,3 +81,37 @@ def test_templates_cli(tmp_path):
     bad.write_text(GOOD.replace("max_length: 20", "max_length: -3"), encoding="utf-8")
     proc, _ = tingji("templates", "validate", bad, tmp_path=tmp_path)
     assert proc.returncode == 1 and "bad.yaml:11: sections[0].max_length" in proc.stderr
+
+
+def test_qc_block_is_parsed_and_defaults_apply_without_one():
+    template = parse_template(GOOD + "qc:\n  chief_complaint_max_chars: 15\n"
+                                     "  rules:\n    present_illness_onset: off\n    section_length: info\n"
+                                     "    chief_complaint_symptom: on\n")
+    assert template.qc.chief_complaint_max_chars == 15
+    assert template.qc.severity("present_illness_onset") == "off"  # unquoted YAML off, not False
+    assert template.qc.severity("section_length") == "info"
+    assert template.qc.severity("chief_complaint_symptom") == "info"  # on: the rule's default severity
+    assert template.qc.severity("allergy_statement") == "error"
+    assert parse_template(GOOD).qc == QcConfig()
+    assert find_template("outpatient-followup").qc.severity("chief_complaint_diagnosis") == "off"
+
+
+@pytest.mark.parametrize(
+    "block, line, field, message",
+    [
+        ("qc: strict\n", 12, "qc", "must be a mapping"),
+        ("qc:\n  strict: true\n", 13, "qc.strict", "unknown field"),
+        ("qc:\n  chief_complaint_max_chars: -1\n", 13, "qc.chief_complaint_max_chars", "whole number"),
+        ("qc:\n  rules: [section_length]\n", 13, "qc.rules", "must be a mapping"),
+        ("qc:\n  rules:\n    spelling: error\n", 14, "qc.rules.spelling", "unknown rule"),
+        ("qc:\n  rules:\n    section_length: fatal\n", 14, "qc.rules.section_length", "must be one of"),
+        ("qc:\n  rules:\n    section_length: off\n    section_length: info\n", 15, "qc.rules.section_length",
+         "appears twice"),
+        ("qc:\n  rules: {}\n  rules: {}\n", 14, "qc.rules", "appears twice"),
+    ],
+)
+def test_malformed_qc_blocks_name_line_and_field(block, line, field, message):
+    with pytest.raises(TemplateError) as caught:
+        parse_template(GOOD + block, "dept.yaml")
+    assert (caught.value.line, caught.value.field) == (line, field)
+    assert message in str(caught.value)
