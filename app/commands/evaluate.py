@@ -24,6 +24,9 @@ def register(subparsers) -> None:
     facts.add_argument("--data", type=Path, required=True, help="the MIE folder (e.g. ../shared/data/mie)")
     facts.add_argument("--split", default="dev")
     facts.set_defaults(handler=run_facts)
+    from app.commands import eval_notes
+
+    eval_notes.register(stages)
 
 
 def run_diarization(args: argparse.Namespace) -> int:
