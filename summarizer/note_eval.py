@@ -39,7 +39,7 @@ from typing import Callable, Sequence
 
 from summarizer.compose_common import section_key
 from summarizer.imcs_data import IMCS_KEYS
-from summarizer.note_datasets import ACI_DIVISIONS, DATASETS, DEFAULT_SPLITS, NoteExample, read_examples
+from summarizer.note_datasets import DATASETS, DEFAULT_SPLITS, NoteExample, read_examples
 from summarizer.record import Record
 from summarizer.rouge import CHAR_ROUGE_TYPES, ROUGE_TYPES, char_rouge, rouge_scores
 from summarizer.templates import Section
