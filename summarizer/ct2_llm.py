@@ -22,7 +22,7 @@ from summarizer.errors import LlmModelError, LlmRuntimeError
 from summarizer.llm_types import ChatPrompt, GenerationOptions, GenerationOutput, TextCallback
 from summarizer.text_stream import TextStream
 
-__all__ = ["LlmInfo", "inspect_llm_dir", "load_llm", "Ct2Backend", "common_prefix"]
+__all__ = ["LlmInfo", "inspect_llm_dir", "load_llm", "Ct2Backend", "common_prefix", "generate_batch_shared"]
 
 log = logging.getLogger(__name__)
 
@@ -110,6 +110,20 @@ def common_prefix(sequences: Sequence[Sequence[str]]) -> int:
     return max(n, 0)
 
 
+def generate_batch_shared(generator, suffixes: Sequence[Sequence[str]], static: Sequence[str] | None, **kwargs):
+    """``generate_batch`` of prompts that share a static prefix, computing the prefix once.
+
+    CTranslate2 computes an uncached static prompt for every item of a batch (measured: a 6-item batch cost 3.5×
+    one prefill, and a 9-item batch of a 3,200-token visit peaked at 15 GB). Decoding one token of the first item
+    alone puts the prefix in the cache; the batch then starts from the cached state.
+    """
+    if static and len(suffixes) > 1:
+        generator.generate_batch([list(suffixes[0])], max_length=1, static_prompt=list(static),
+                                 cache_static_prompt=True, include_prompt_in_result=False)
+    return generator.generate_batch([list(s) for s in suffixes], static_prompt=list(static) if static else None,
+                                    cache_static_prompt=bool(static), include_prompt_in_result=False, **kwargs)
+
+
 class Ct2Backend:
     """A loaded CTranslate2 generator with its tokenizer and chat template. Create with :func:`load_llm`."""
 
@@ -152,8 +166,7 @@ class Ct2Backend:
         streams = [TextStream(self.tokenizer) for _ in prompts]
         counts = [0] * len(prompts)
         common = dict(max_length=max(p.max_new_tokens for p in prompts), end_token=self.end_tokens,
-                      repetition_penalty=options.repetition_penalty, static_prompt=static,
-                      cache_static_prompt=bool(static), sampling_topk=1)
+                      repetition_penalty=options.repetition_penalty, sampling_topk=1)
 
         def feed(index: int, token_id: int) -> None:
             counts[index] += 1
@@ -168,12 +181,13 @@ class Ct2Backend:
                     feed(step.batch_id, step.token_id)
                     return counts[step.batch_id] >= prompts[step.batch_id].max_new_tokens
 
-                self.generator.generate_batch([t[shared:] for t in tokenized], include_prompt_in_result=False,
-                                              callback=callback, **common)
+                generate_batch_shared(self.generator, [t[shared:] for t in tokenized], static, callback=callback,
+                                      **common)
             else:
                 for index, (prompt, tokens) in enumerate(zip(prompts, tokenized)):
                     for step in self.generator.generate_tokens(
-                            tokens[shared:], **{**common, "max_length": prompt.max_new_tokens}):
+                            tokens[shared:], static_prompt=static, cache_static_prompt=bool(static),
+                            **{**common, "max_length": prompt.max_new_tokens}):
                         feed(index, step.token_id)
         except RuntimeError as error:
             raise LlmRuntimeError(f"generation failed ({error}); try a smaller model or --device cpu") from error
