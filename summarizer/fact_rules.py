@@ -75,7 +75,10 @@ _ZH_FILLER = (r"(?:什么|明显|过|出现|发现|感觉|觉得|再|有|太|怎
 _EN_FILLER = (r"(?:any|a|an|the|had|have|has|having|been|experienced|experiencing|noticed|noticing|history of|"
               r"significant|other|recent|problems with|issues with|episodes of|feel|felt|feeling|get|got|getting|"
               r"really|much|complain of|complaining of|report|reported|with|of|some|anything like|seen|new|known|"
-              r"major|true|further|more|current|currently|taking|take|on|like|that|real|ever|i|you|me)")
+              r"major|true|further|more|current|currently|taking|take|on|like|that|real|ever|i|you|me|"
+              r"see|seeing|appreciate|hear|notice|evidence of|signs of|sign of|obvious|acute|focal|cervical|axillary|"
+              r"supraclavicular|palpable|apparent|gross|pitting|peripheral|associated|overt|definite|residual|"
+              r"or|and|chest|abdominal|lower extremity|leg|calf|seem to|seems to|appear to|appears to|to)")
 _C = re.compile
 
 
@@ -145,12 +148,14 @@ def _zh() -> Rules:
 def _en() -> Rules:
     filler = _EN_FILLER
     neg = (r"no|not|denies|denied|deny|denying|never|without|negative for|nor|none|haven't|hasn't|don't|doesn't|"
-           r"didn't|wasn't|isn't|aren't|do not|does not|did not|have not|has not")
+           r"didn't|wasn't|isn't|aren't|do not|does not|did not|have not|has not|nothing|free of|no sign of|"
+           r"no signs of|no evidence of|negative|resolved")
     return Rules(
         language="en",
         sentence=_C(r"(?:[^.?!;\n]|\.(?=\d))+(?:[.?!;\n]+|$)"),
         clause_split=_C(r"[;:]"),
-        question_sentence=_C(r"\?\s*$|^\s*(?:any|do you|did you|have you|are you|is there|were you|has there)\b"),
+        question_sentence=_C(r"(?<!\bokay)(?<!\bok)(?<!\bright)(?<!\balright)(?<!\bokey)\?\s*$|"
+                             r"^\s*(?:any|do you|did you|have you|are you|is there|were you|has there)\b"),
         value_question=_C(r"\b(?:how|what|when|where|which|why)\b"),
         duration_question=_C(r"\bhow long\b|\bwhen did\b|\bsince when\b"),
         neg_end=_C(rf"\b(?:{neg})\b(?:\s+{filler}\b)*\s*$"),

@@ -24,9 +24,10 @@ def register(subparsers) -> None:
     facts.add_argument("--data", type=Path, required=True, help="the MIE folder (e.g. ../shared/data/mie)")
     facts.add_argument("--split", default="dev")
     facts.set_defaults(handler=run_facts)
-    from app.commands import eval_notes
+    from app.commands import eval_faithfulness, eval_notes
 
     eval_notes.register(stages)
+    eval_faithfulness.register(stages)
 
 
 def run_diarization(args: argparse.Namespace) -> int:

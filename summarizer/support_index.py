@@ -1,0 +1,247 @@
+"""A visit's transcript read once for support checks: per utterance its terms, numbers, sides of the body and
+wording; per concept where it was said present, absent or only asked about (from :func:`extract_facts`).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Iterable, Sequence
+
+from diarization.types import Utterance
+from summarizer.fact_rules import Rules, rules_for
+from summarizer.facts import Fact, extract_facts
+from summarizer.support_numbers import Quantity, find_numbers
+from summarizer.support_scores import score_keys
+from summarizer.support_text import SideClaim, druglike_names, normalize, polarity_at, side_mentions
+from summarizer.support_words import compound_key, content_units, keys_near, loose_span, word_keys
+from summarizer.vocab import Vocabulary, load_vocabulary
+
+__all__ = ["UtteranceView", "ItemStatus", "TranscriptIndex", "index_transcript"]
+
+
+@dataclass(frozen=True)
+class UtteranceView:
+    """One utterance as the checks read it (text normalized: NFKC, English lower-cased)."""
+
+    id: str
+    role: str
+    text: str
+    numbers: tuple[Quantity, ...]
+    sides: tuple[SideClaim, ...]
+    items: frozenset[str]
+    units: frozenset[str]
+    keys: tuple[str, ...] = ()
+    scores: frozenset = frozenset()
+
+
+@dataclass
+class ItemStatus:
+    """Where one concept was said: stated present (``pos``), stated absent (``neg``), named in a statement that
+    does not say the patient has it (``stated``: the doctor's mention, a hedge), only asked about or named in an
+    if-clause (``asked``); ``roles`` is who stated it, by utterance id."""
+
+    pos: list[str] = field(default_factory=list)
+    neg: list[str] = field(default_factory=list)
+    stated: list[str] = field(default_factory=list)
+    asked: list[str] = field(default_factory=list)
+    roles: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class TranscriptIndex:
+    """Everything a support check needs to know about one transcript."""
+
+    language: str
+    vocab: Vocabulary
+    views: tuple[UtteranceView, ...]
+    position: dict[str, int]
+    mentions: dict[str, list[str]]
+    status: dict[str, ItemStatus]
+    joined: str
+    idf: dict[str, float]
+    utterances: tuple[Utterance, ...] = ()
+
+    def view(self, uid: str) -> UtteranceView | None:
+        """The utterance with this id, or None."""
+        i = self.position.get(uid)
+        return None if i is None else self.views[i]
+
+    def order(self, ids: Iterable[str]) -> list[str]:
+        """Known ids in time order, without repeats."""
+        return sorted({i for i in ids if i in self.position}, key=self.position.__getitem__)
+
+    def around(self, ids: Iterable[str], before: int = 1, after: int = 2) -> list[str]:
+        """The ids with their neighbours (a question before, the answers after)."""
+        out = set()
+        for uid in ids:
+            i = self.position.get(uid)
+            if i is None:
+                continue
+            out.update(v.id for v in self.views[max(0, i - before):i + after + 1])
+        return self.order(out)
+
+    def mentioned(self, item: str, surface: str = "") -> list[str]:
+        """Ids of the utterances that name a concept (by any of its surfaces, or the sentence's own words)."""
+        ids = list(self.mentions.get(item, ()))
+        status = self.status.get(item)
+        if status is not None:
+            ids += status.pos + status.neg + status.stated + status.asked
+        if not ids and surface and len(surface) >= 2:
+            ids = [v.id for v in self.views if surface.lower() in v.text]
+        return self.order(ids)
+
+    def loosely_mentioned(self, item: str, surface: str = "") -> list[str]:
+        """Ids of utterances that say a compound term in other words: every part of one of its names, each part
+        or an equivalent (``elbow pain``: "my elbow hurts"; ``腰痛``: "腰有点疼") in one utterance."""
+        names = {n for n, t in self.vocab.surfaces.items() if t.item == item} | {item.lower(), surface.lower()}
+        keys = [k for k in (compound_key(n, self.language) for n in names if n) if k]
+        if not keys:
+            return []
+        window = 7 if self.language == "zh" else 6
+        return [v.id for v in self.views if any(keys_near(v.keys, k, window) for k in keys)]
+
+    def loose_status(self, item: str, surface: str = "") -> ItemStatus:
+        """Where a compound term said in other words was stated present, absent or asked about (read from the
+        words around it, since fact extraction only knows the vocabulary's forms)."""
+        names = {n for n, t in self.vocab.surfaces.items() if t.item == item} | {item.lower(), surface.lower()}
+        keys = [k for k in (compound_key(n, self.language) for n in names if n) if k]
+        window = 7 if self.language == "zh" else 6
+        status = ItemStatus()
+        for uid in self.loosely_mentioned(item, surface):
+            view = self.view(uid)
+            span = next((s for s in (loose_span(view.text, k, self.language, window) for k in keys) if s), None)
+            if span is None:
+                continue
+            polarity = polarity_at(view.text, span[0], span[1], self.language)
+            bucket = {"present": status.pos, "absent": status.neg}.get(polarity, status.asked)
+            bucket.append(uid)
+            status.roles[uid] = view.role
+        return status
+
+    def similar(self, units: Sequence[str], k: int = 3) -> list[tuple[str, float]]:
+        """The ``k`` utterances sharing the most (idf-weighted) wording with ``units``, best first."""
+        wanted = set(units)
+        if not wanted:
+            return []
+        scored = []
+        for v in self.views:
+            score = sum(self.idf.get(u, 0.0) for u in wanted & v.units)
+            if score > 0:
+                scored.append((v.id, score))
+        scored.sort(key=lambda x: -x[1])
+        return scored[:k]
+
+    def coverage(self, units: Sequence[str]) -> float:
+        """Share of the wording units found anywhere in the transcript (1.0 when there are none)."""
+        if not units:
+            return 1.0
+        return sum(1 for u in units if u in self.idf) / len(units)
+
+    def druglike_said(self, name: str) -> list[str]:
+        """Ids of utterances that say a drug-like name (or, for an English name, a word sharing its first six
+        letters, which tolerates recognition errors and brand/generic suffixes)."""
+        name = name.lower()
+        if self.language.startswith("zh"):
+            core = name
+            for suffix in ("颗粒", "口服液", "胶囊", "糖浆", "注射液", "混悬液", "滴剂", "喷雾剂", "软膏", "乳膏",
+                           "片", "散", "丸", "膏", "栓"):
+                if core.endswith(suffix) and len(core) - len(suffix) >= 2:
+                    core = core[:-len(suffix)]
+                    break
+            return [v.id for v in self.views if core in v.text]
+        stem = name[:6]
+        return [v.id for v in self.views if stem in v.text]
+
+
+def _bucket(fact: Fact) -> str:
+    if fact.status == "present":
+        return "pos"
+    if fact.status == "absent":
+        return "neg"
+    return "stated" if fact.detail in ("hedged", "mentioned") else "asked"
+
+
+_EN_ASK = re.compile(r"\b(?:any|anything|how about|what about|have you|do you|did you|are you|is there|were there|"
+                     r"has there|you have|you had)\b")
+_ZH_ASK = re.compile(r"有没有|有无|是否|是不是|会不会|吗|么|呢|没有|怎么样")
+
+
+def _answer(views: Sequence[UtteranceView], at: int | None, item_surfaces: list[str],
+            rules: Rules) -> tuple[str, str] | None:
+    """A doctor's question that punctuation does not mark (``any joint pain fever weight loss``), answered yes or
+    no by the next speaker: the term must sit in the doctor's last sentence, shortly after a question cue."""
+    if at is None or at + 1 >= len(views) or views[at + 1].role not in ("patient", "other"):
+        return None
+    text = views[at].text
+    last = [m for m in rules.sentence.finditer(text) if m.group(0).strip()]
+    tail = last[-1].group(0) if last else text
+    zh = rules.language == "zh"
+    position = min((tail.find(s) for s in item_surfaces if s and tail.find(s) >= 0), default=-1)
+    if position < 0:
+        return None
+    before = tail[max(0, position - (12 if zh else 60)):position]
+    if not (_ZH_ASK if zh else _EN_ASK).search(before) and not (zh and _ZH_ASK.search(tail[position:])):
+        return None
+    reply = views[at + 1].text.strip()
+    if rules.answer_unsure.search(reply):
+        return None
+    if rules.answer_negative.search(reply):
+        return "neg", views[at + 1].id
+    if rules.answer_positive.search(reply):
+        return "pos", views[at + 1].id
+    return None
+
+
+def index_transcript(utterances: Sequence[Utterance], language: str, *, facts: Sequence[Fact] | None = None,
+                     vocabulary: Vocabulary | None = None) -> TranscriptIndex:
+    """Read a transcript once for any number of support checks.
+
+    Args:
+        utterances: The visit's role-labelled utterances, in time order.
+        language: ``zh`` or ``en``.
+        facts: The visit's facts when already extracted (:func:`summarizer.facts.extract_facts`).
+        vocabulary: Terms to look for; the bundled vocabulary of the language by default.
+
+    Returns:
+        The index.
+    """
+    zh = language.startswith("zh")
+    lang = "zh" if zh else "en"
+    vocab = vocabulary or load_vocabulary(lang)
+    views, mentions = [], {}
+    for u in utterances:
+        text = normalize(u.text or "", lang)
+        items = frozenset(m.term.item for m in vocab.scan(text) if m.term.kind != "stop")
+        for item in items:
+            mentions.setdefault(item, []).append(u.id)
+        for name, _, _ in druglike_names(text, lang):
+            mentions.setdefault(name, []).append(u.id)
+        numbers = tuple(find_numbers(text, lang))
+        views.append(UtteranceView(u.id, u.role, text, numbers, tuple(side_mentions(text, lang)), items,
+                                   frozenset(content_units(text, lang)), word_keys(text, lang),
+                                   frozenset(score_keys(text, numbers)) if lang == "en" else frozenset()))
+    if facts is None:
+        facts = extract_facts(utterances, lang, vocabulary=vocab)
+    status: dict[str, ItemStatus] = {}
+    position = {v.id: i for i, v in enumerate(views)}
+    for fact in facts:
+        entry = status.setdefault(fact.item, ItemStatus())
+        name, ids, who = _bucket(fact), list(fact.utterance_ids), fact.asserted_by
+        if fact.asserted_by == "doctor" and name in ("stated", "asked") and len(ids) == 1:
+            surfaces = [sf for sf, t in vocab.surfaces.items() if t.item == fact.item] if fact.item in mentions \
+                else []
+            answer = _answer(views, position.get(ids[0]), surfaces, rules_for(lang))
+            if answer is not None:
+                name, ids, who = answer[0], ids + [answer[1]], "patient"
+        bucket = getattr(entry, name)
+        bucket.extend(i for i in ids if i not in bucket)
+        for i in ids:
+            entry.roles.setdefault(i, who)
+    df = Counter(unit for v in views for unit in v.units)
+    n = max(len(views), 1)
+    idf = {unit: math.log(1 + n / count) for unit, count in df.items()}
+    return TranscriptIndex(lang, vocab, tuple(views), {v.id: i for i, v in enumerate(views)}, mentions, status,
+                           "\n".join(v.text for v in views), idf, tuple(utterances))

@@ -1,0 +1,116 @@
+"""Each claim of a record sentence held against the transcript. This module holds the findings and the checks of
+terms (mentioned? with the same polarity?) and drug-like names; :mod:`summarizer.support_judge_numbers` checks
+numbers and :mod:`summarizer.support_judge_sides` sides of the body.
+
+Every check returns :class:`Finding` values; :mod:`summarizer.support` turns them into a verdict.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+from summarizer.support_index import TranscriptIndex
+from summarizer.support_reasons import reason
+from summarizer.support_text import GENERIC_DRUGS, POLAR_KINDS, TermClaim
+
+__all__ = ["Finding", "prefer", "judge_terms", "judge_druglike"]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """What one claim of a sentence found.
+
+    Attributes:
+        status: ``ok`` (said), ``weak`` (said, but not near what the sentence ties it to), ``unsupported`` or
+            ``contradicted``.
+        code: What a flag is about (see :data:`summarizer.support_reasons.CODES`), ``""`` when ok.
+        reason: The reason text of a flag.
+        evidence: Utterance ids that support the claim, or that a flag quotes.
+    """
+
+    status: str
+    code: str = ""
+    reason: str = ""
+    evidence: tuple[str, ...] = ()
+
+
+def prefer(ids: Sequence[str], preferred: set[str], limit: int = 2) -> tuple[str, ...]:
+    """At most ``limit`` ids, the preferred ones first."""
+    ranked = [i for i in ids if i in preferred] + [i for i in ids if i not in preferred]
+    return tuple(ranked[:limit])
+
+
+def judge_terms(claims: Sequence[TermClaim], idx: TranscriptIndex, context: set[str],
+                near: set[str] = frozenset()) -> list[Finding]:
+    """Is each term said in the visit, and with the polarity the sentence gives it?
+
+    Args:
+        claims: The sentence's terms.
+        idx: The transcript.
+        context: The sentence's context ids.
+        near: The cited ids and the utterances of most similar wording, with their neighbours: where the term was
+            said there decides, when it was said both ways in the visit.
+    """
+    lang = idx.language
+    out = []
+    for claim in claims:
+        ids = idx.mentioned(claim.item, claim.surface)
+        status = idx.status.get(claim.item)
+        if not ids:
+            ids = idx.loosely_mentioned(claim.item, claim.surface)
+            status = idx.loose_status(claim.item, claim.surface) if ids else None
+        if not ids and claim.kind == "drug" and claim.item in GENERIC_DRUGS:
+            ids = [v.id for v in idx.views if v.items & idx.vocab.items("drug")][:2]
+            if ids:
+                out.append(Finding("weak", evidence=tuple(ids)))
+                continue
+        if not ids:
+            if claim.kind == "drug":
+                out.append(_unknown_drug(claim.surface, idx, context))
+            else:
+                out.append(Finding("unsupported", "unmentioned",
+                                   reason("unmentioned", lang, item=claim.surface.strip())))
+            continue
+        if claim.kind in POLAR_KINDS and claim.polarity in ("present", "absent") and status is not None:
+            present = claim.polarity == "present"
+            said = status.pos + status.stated  # a doctor naming a condition or a sign states it
+            same = said if present else status.neg
+            other = status.neg if present else said
+            if same and other and (set(same) | set(other)) & near:
+                same, other = [i for i in same if i in near], [i for i in other if i in near]
+            if not same and other:
+                quoted = prefer(other, context)
+                who = status.roles.get(quoted[0], "")
+                key = "negation_denied" if present else "negation_reported"
+                out.append(Finding("contradicted", "negation",
+                                   reason(key, lang, who=who, ids=quoted, item=claim.surface.strip()), quoted))
+                continue
+            if same:
+                out.append(Finding("ok", evidence=prefer(same, context)))
+                continue
+        out.append(Finding("ok", evidence=prefer(ids, context)))
+    return out
+
+
+def _unknown_drug(name: str, idx: TranscriptIndex, context: set[str]) -> Finding:
+    """A drug the visit never names; the reason quotes a drug said near the sentence's evidence, if any."""
+    said = []
+    for uid in idx.order(context):
+        view = idx.view(uid)
+        for item in sorted(view.items):
+            if item in idx.vocab.items("drug") and item not in [s for s, _ in said]:
+                said.append((item, uid))
+    if said:
+        return Finding("unsupported", "drug", reason("drug_other", idx.language, ids=(said[0][1],), item=name.strip(),
+                                                     said=said[0][0]), (said[0][1],))
+    return Finding("unsupported", "drug", reason("drug", idx.language, item=name.strip()))
+
+
+def judge_druglike(names: Sequence[tuple[str, int, int]], idx: TranscriptIndex, context: set[str]) -> list[Finding]:
+    """Is each drug-shaped name outside the vocabulary said in the visit?"""
+    out = []
+    for name, _, _ in names:
+        ids = idx.druglike_said(name)
+        out.append(Finding("ok", evidence=prefer(ids, context)) if ids else _unknown_drug(name, idx, context))
+    return out
