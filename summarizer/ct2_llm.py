@@ -176,7 +176,8 @@ class Ct2Backend:
 
         started = time.perf_counter()
         try:
-            if options.batch and len(prompts) > 1:
+            batch = options.batch if options.batch is not None else self._info.get("device") == "cuda"
+            if batch and len(prompts) > 1:
                 def callback(step) -> bool:
                     feed(step.batch_id, step.token_id)
                     return counts[step.batch_id] >= prompts[step.batch_id].max_new_tokens

@@ -79,7 +79,7 @@ def record_from_facts(facts: Sequence[Fact], template: Template, *, visit_id: st
 
 
 def build_record(transcript: LabelledTranscript | Sequence[Utterance], template: Template, *,
-                 visit_id: str = "visit", language: str | None = None) -> Record:
+                 visit_id: str = "visit", language: str | None = None, verify: bool = True) -> Record:
     """Draft the outpatient record of a visit with the extractive backend.
 
     Args:
@@ -87,6 +87,7 @@ def build_record(transcript: LabelledTranscript | Sequence[Utterance], template:
         template: The department template (sections, order, length limits, record language).
         visit_id: Id stored in the record.
         language: Language of the transcript (``zh``/``en``); by default the transcript's, else the template's.
+        verify: Run the support check on every sentence (:func:`summarizer.support.verify_record`).
 
     Returns:
         A :class:`~summarizer.record.Record` whose every sentence cites the utterances it restates; sections
@@ -101,6 +102,10 @@ def build_record(transcript: LabelledTranscript | Sequence[Utterance], template:
     language = language or template.language
     facts = extract_facts(utterances, language)
     record = record_from_facts(facts, template, visit_id=visit_id, utterance_ids=[u.id for u in utterances])
+    if verify:
+        from summarizer.support import verify_record
+
+        record = verify_record(record, utterances, language, facts=facts)
     elapsed = time.perf_counter() - started
     log.info("extractive record: %d facts, %d sections filled, %.3f s", len(facts),
              sum(not s.not_discussed for s in record.sections), elapsed)

@@ -80,7 +80,7 @@ def draft_record(transcript: LabelledTranscript | Sequence[Utterance], template:
     from summarizer.extractive import build_record
 
     # The facts-based draft guides long visits and writes the patient instructions from the same evidence.
-    reference = build_record(utterances, template, language=transcript_language or language)
+    reference = build_record(utterances, template, language=transcript_language or language, verify=False)
     prompts = build_section_prompts(template, utterances, count_tokens=backend.count_tokens,
                                     context_tokens=backend.context_tokens, relevant=_relevance(reference))
     prepared = time.perf_counter()
@@ -118,9 +118,13 @@ def draft_record(transcript: LabelledTranscript | Sequence[Utterance], template:
         timings=timings, notes=tuple(record_notes),
         created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
     )
+    from summarizer.support import verify_record
+
+    record = verify_record(Record(visit_id, language, template.title, tuple(sections), provenance,
+                                  reference.patient_instructions), utterances, transcript_language or language)
     log.info("LLM record: %d sections, %d prompt + %d new tokens, %.2f s", len(sections), prompt_tokens,
              new_tokens, timings["total_s"])
-    return Record(visit_id, language, template.title, tuple(sections), provenance, reference.patient_instructions)
+    return record
 
 
 def draft_with_fallback(transcript, template: Template, backends: Sequence[Callable[[], LlmBackend | None]], *,

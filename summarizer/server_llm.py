@@ -200,7 +200,7 @@ class ServerBackend:
             ServerError: The server refused the request.
         """
         lock = threading.Lock()
-        if not options.batch or len(prompts) < 2:
+        if options.batch is False or len(prompts) < 2:
             return [self._one(i, p, options, on_text, lock) for i, p in enumerate(prompts)]
         with ThreadPoolExecutor(max_workers=max(1, min(self.config.parallel, len(prompts)))) as pool:
             futures = [pool.submit(self._one, i, p, options, on_text, lock) for i, p in enumerate(prompts)]

@@ -183,3 +183,11 @@ def test_record_from_facts_drops_evidence_outside_the_visit():
     record = record_from_facts(facts, find_template("outpatient-initial"), utterance_ids=["u1"])
     assert record.section("chief_complaint").sentences[0].evidence == ("u1",)
     assert record_from_facts((), find_template("outpatient-initial")).section("plan").not_discussed
+
+
+def test_sample_record_sentences_are_all_checked_and_supported():
+    from summarizer.templates import find_template
+
+    record = build_record(load_sample_visit().utterances, find_template("outpatient-initial"))
+    sentences = [x for s in record.sections for x in s.sentences]
+    assert len(sentences) > 15 and all(x.verdict == "supported" and x.evidence for x in sentences)

@@ -94,6 +94,9 @@ def test_record_of_the_sample_visit(llm_backend):
     # the record says so.
     assert any("exceeds the model's context" in n for n in p.notes)
     assert json.loads(record.to_json())["provenance"]["backend"] == "ctranslate2"
+    # Every sentence went through the support check; a random model's text is not supported by the visit.
+    verdicts = [x.verdict for s in record.sections for x in s.sentences]
+    assert verdicts and "unchecked" not in verdicts and verdicts.count("supported") < len(verdicts)
 
 
 def test_speechless_visit_gives_no_record(llm_backend):

@@ -52,8 +52,11 @@ def add_backend_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--llm-device", default="auto", choices=("auto", "cpu", "cuda"))
     group.add_argument("--llm-compute-type", default=None, help="override int8 (CPU) / int8_float16 (GPU)")
     group.add_argument("--llm-threads", type=int, default=0, help="CPU threads for the LLM (0: all cores)")
-    group.add_argument("--sequential", action="store_true", help="generate sections one after another "
-                                                                 "(default: one batch)")
+    order = group.add_mutually_exclusive_group()
+    order.add_argument("--sequential", action="store_true", help="generate sections one after another")
+    order.add_argument("--batch", action="store_true", help="generate all sections as one batch (default: batch "
+                                                            "on a GPU or server, sequential from the cached "
+                                                            "prefix on a CPU)")
     group.add_argument("--no-prefix-cache", action="store_true", help="do not cache the shared prompt prefix")
     group.add_argument("--server-url", default=os.environ.get("TINGJI_SERVER_URL"),
                        help="clinic server API base, e.g. http://10.0.0.5:8000/v1 (default: $TINGJI_SERVER_URL); "
@@ -89,7 +92,8 @@ def drafter_from_args(args: argparse.Namespace):
     from summarizer.llm_types import GenerationOptions
     from summarizer.templates import find_template
 
-    options = GenerationOptions(batch=not args.sequential, cache_prefix=not args.no_prefix_cache,
+    options = GenerationOptions(batch=False if args.sequential else True if args.batch else None,
+                                cache_prefix=not args.no_prefix_cache,
                                 timeout_s=args.timeout)
     loaded: dict = {}
 
@@ -132,6 +136,29 @@ def drafter_from_args(args: argparse.Namespace):
     return draft_server
 
 
+_VERDICT_ZH = {"unsupported": "无依据", "contradicted": "与对话矛盾", "unchecked": "未核查"}
+
+
+def check_report(record) -> str:
+    """Support verdicts and QC findings of a record, as lines for the doctor (what to look at before signing)."""
+    from app.commands.check import format_findings
+    from summarizer.qc import run_qc
+    from summarizer.templates import find_template
+
+    zh = record.language == "zh"
+    sentences = [(section, i, s) for section in record.sections for i, s in enumerate(section.sentences)]
+    flagged = [(section, i, s) for section, i, s in sentences if s.verdict != "supported"]
+    lines = [f"核查：{len(sentences)} 句，{len(flagged)} 句需医生核对" if zh else
+             f"Check: {len(sentences)} sentences, {len(flagged)} to review"]
+    for section, i, s in flagged:
+        verdict = _VERDICT_ZH.get(s.verdict, s.verdict) if zh else s.verdict
+        where = f"{section.title} 第{i + 1}句" if zh else f"{section.title}, sentence {i + 1}"
+        lines.append(f"[{verdict}] {where}：{s.text}  — {s.reason}" if zh else f"[{verdict}] {where}: {s.text}  — {s.reason}")
+    template = find_template(record.provenance.template_id)
+    lines.append(format_findings(record, template, run_qc(record, template)))
+    return "\n".join(lines)
+
+
 def run(args: argparse.Namespace) -> int:
     if args.input.suffix.lower() == ".json":
         from diarization.serialize import labelled_from_dict
@@ -172,5 +199,6 @@ def run(args: argparse.Namespace) -> int:
         print(record.emr_text())
     for note in record.provenance.notes:
         print(f"tingji: {note}", file=sys.stderr)
+    print(check_report(record), file=sys.stderr)
     print(f"tingji: record saved to {output}", file=sys.stderr)
     return 0

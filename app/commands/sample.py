@@ -104,5 +104,8 @@ def _print_record(record) -> None:
     rule = "─" * 40
     print(f"\n{rule}\n{record.title}（草稿，由 {record.provenance.backend} 生成，需医生核对签名）\n{rule}")
     print(record.emr_text())
+    from app.commands.note import check_report
+
+    print(f"\n{check_report(record)}")
     if record.patient_instructions:
         print(f"\n{rule}\n{record.patient_text()}")
