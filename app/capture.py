@@ -35,7 +35,8 @@ from typing import Any, Union
 
 import numpy as np
 
-from app.file_stream import SimulatedPortAudioError, portaudio_error_type
+from asr.audio import SAMPLE_RATE
+from app.file_stream import PA_INVALID_SAMPLE_RATE, SimulatedPortAudioError, portaudio_error_type
 from app.journal import Journal, JournalError, discard
 
 __all__ = [
@@ -57,10 +58,8 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-SAMPLE_RATE = 16000
 SILENCE_FLOOR_DBFS = -120.0
 _PA_INVALID_CHANNEL_COUNT = -9998
-_PA_INVALID_SAMPLE_RATE = -9997
 _PA_SAMPLE_FORMAT_NOT_SUPPORTED = -9994
 
 
@@ -569,7 +568,7 @@ class Recorder:
                     finished_callback=lambda g=generation: self._queue.put(("finished", g)))
             except errors as error:
                 last = error
-                if _error_code(error) in (_PA_INVALID_SAMPLE_RATE, _PA_INVALID_CHANNEL_COUNT,
+                if _error_code(error) in (PA_INVALID_SAMPLE_RATE, _PA_INVALID_CHANNEL_COUNT,
                                           _PA_SAMPLE_FORMAT_NOT_SUPPORTED):
                     log.info("input device refused %d Hz x %d: %s", rate, channels, error)
                     continue

@@ -24,6 +24,8 @@ from typing import Any
 
 import numpy as np
 
+from asr.audio import SAMPLE_RATE
+
 __all__ = [
     "FileInputStream",
     "file_stream_factory",
@@ -36,7 +38,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-SAMPLE_RATE = 16000
 PA_INVALID_SAMPLE_RATE = -9997
 PA_UNANTICIPATED_HOST_ERROR = -9999
 PA_DEVICE_UNAVAILABLE = -9985

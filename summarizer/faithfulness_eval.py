@@ -18,6 +18,7 @@ with concept names mapped to MIE's items (as ``tingji eval facts`` does).
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections import Counter
@@ -41,20 +42,12 @@ _EXAMPLES = 5
 
 def mie_support_vocabulary(folder: str | Path) -> Vocabulary:
     """The bundled Chinese vocabulary plus MIE's label names, every concept renamed to the MIE item it maps to."""
-    from summarizer.mie_eval import ITEM_MAP, mie_vocabulary
+    from summarizer.mie_eval import item_map, mie_vocabulary
 
     folder = Path(folder)
     base = mie_vocabulary(folder, "labels")
-    import json
-
     ontology = json.loads((folder / "ontology.json").read_text(encoding="utf-8"))
-    names = {n for c in ("症状", "检查", "手术") for n in ontology.get(c, [])}
-    mapping = {n: n for n in names}
-    for surface, term in base.surfaces.items():
-        if surface in names and term.item not in mapping:
-            mapping[term.item] = surface
-    for ours, theirs in ITEM_MAP.items():
-        mapping.setdefault(ours, theirs)
+    mapping = item_map(base, {n for c in ("症状", "检查", "手术") for n in ontology.get(c, [])})
     surfaces = {s: Term(t.kind, mapping.get(t.item, t.item), t.absent) for s, t in base.surfaces.items()}
     return Vocabulary("zh", surfaces)
 

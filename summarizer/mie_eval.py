@@ -38,7 +38,7 @@ from diarization.types import Utterance
 from summarizer.facts import UNCERTAIN_REASONS, Fact, extract_facts
 from summarizer.vocab import Term, Vocabulary, load_vocabulary
 
-__all__ = ["ITEM_MAP", "PROCEDURES", "GENERAL_MAP", "fact_labels", "mie_vocabulary", "evaluate_mie", "merge_labels"]
+__all__ = ["ITEM_MAP", "PROCEDURES", "GENERAL_MAP", "item_map", "fact_labels", "mie_vocabulary", "evaluate_mie", "merge_labels"]
 
 # Our item → MIE item, where the names differ but MIE's item covers ours (judged by hand from the label names).
 ITEM_MAP = {
@@ -82,7 +82,8 @@ def mie_vocabulary(folder: Path, variant: str) -> Vocabulary:
     return Vocabulary("zh", surfaces)
 
 
-def _item_map(vocab: Vocabulary, names: set[str]) -> dict[str, str]:
+def item_map(vocab: Vocabulary, names: set[str]) -> dict[str, str]:
+    """Our item name → MIE item name: names MIE uses as they are, then surfaces that are MIE names, then ITEM_MAP."""
     mapping = {name: name for name in names}
     for surface, term in vocab.surfaces.items():
         if surface in names and term.item not in mapping:
@@ -225,19 +226,19 @@ def evaluate_mie(path: str | Path, *, split: str = "dev", variant: str = "labels
     dialogues = json.loads(file.read_text(encoding="utf-8"))
     ontology = _ontology(folder)
     vocab = mie_vocabulary(folder, variant)
-    item_map = _item_map(vocab, {n for c in ("症状", "检查", "手术") for n in ontology[c]})
+    mapping = item_map(vocab, {n for c in ("症状", "检查", "手术") for n in ontology[c]})
     window_pairs, dialogue_pairs = [], []
     for dialogue in dialogues:
         merged_pred: set[str] = set()
         merged_gold: set[str] = set()
         for window in dialogue:
             facts = extract_facts(_window_utterances(window["utterances"]), "zh", vocabulary=vocab)
-            pred, gold = fact_labels(facts, item_map, ontology), set(window["label"])
+            pred, gold = fact_labels(facts, mapping, ontology), set(window["label"])
             window_pairs.append((pred, gold))
             merged_pred, merged_gold = merge_labels(merged_pred, pred), merge_labels(merged_gold, gold)
         dialogue_pairs.append((merged_pred, merged_gold))
     return {
         "data": str(file), "variant": variant, "dialogues": len(dialogues), "windows": len(window_pairs),
         "window": _scores(window_pairs), "dialogue": _scores(dialogue_pairs),
-        "mapped_items": len(item_map),
+        "mapped_items": len(mapping),
     }
