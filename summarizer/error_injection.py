@@ -66,9 +66,12 @@ def _splice(text: str, start: int, end: int, new: str) -> str:
 
 _DATES = {
     "en": re.compile(r"\d{1,2}/\d{1,2}/\d{2,4}|\d{1,2}/(?:19|20)\d{2}|\d{1,2}:\d{2}|\b(?:19|20)\d{2}\b|"
-                     r"[a-z]\d|\d-[a-z]|\d+(?:st|nd|rd|th)\b", re.IGNORECASE),
+                     r"\b[a-z]{1,2}\d+(?:-[a-z]?\d+)*|[a-z]-\d+|\d-[a-z]|\d+(?:st|nd|rd|th)\b", re.IGNORECASE),
     "zh": re.compile(r"(?:19|20)\d{2}\s*年|\d{1,2}\s*月\s*\d{1,2}|\d{1,2}\s*[日号]|\d{1,2}:\d{2}|[a-z]\d", re.IGNORECASE),
 }
+
+
+_VAGUE = re.compile(r"(?:couple|few|several|some|many)\b", re.IGNORECASE)
 
 
 def _quantities(text: str, language: str, classes: Sequence[str] | None, exclude: Sequence[str] = ()) -> list[Quantity]:
@@ -86,6 +89,8 @@ def _quantities(text: str, language: str, classes: Sequence[str] | None, exclude
             continue
         if not q.surface[:1].isdigit() and q.cls in ("number", "count"):
             continue  # a bare counting word (one of, 一下) is not a claim worth changing
+        if _VAGUE.match(text[q.start:q.value_end]):
+            continue  # "a couple of days", "a few weeks": no exact value to change
         out.append(q)
     return out
 
@@ -106,7 +111,13 @@ def _change_quantity(text: str, language: str, rng: random.Random, error_type: s
         swapped = new_duration_unit(unit_text, language)
         if swapped:
             return _splice(text, q.value_end, q.end, swapped), f"{text[q.start:q.end]} → {number_text}{swapped}"
-    value = new_dose(q.value, rng) if error_type == "dose" else new_number(q.value, rng)
+    others = {round(o.value, 6) for o in find_numbers(text, language) if o.start != q.start}
+    for _ in range(8):  # not a value the sentence already states ("1 to 2 days" → "2 to 2 days" says no new value)
+        value = new_dose(q.value, rng) if error_type == "dose" else new_number(q.value, rng)
+        if round(value, 6) not in others:
+            break
+    else:
+        return None
     written = format_like(value, number_text, language)
     return _splice(text, q.start, q.value_end, written), f"{text[q.start:q.end]} → {written}{text[q.value_end:q.end]}"
 

@@ -24,21 +24,22 @@ ADDED_SYMPTOMS = {
 }
 
 _EN_NEG = re.compile(r"\b(no evidence of|no history of|no signs? of|negative for|free of|absence of|denies|denied|"
-                     r"deny|denying|without|never|none|nor|no|not)\b|n't\b")
+                     r"deny|denying|without|never|none|nor|no longer|no|not)\b|n't\b")
 _EN_NEG_SWAP = {"no evidence of": "evidence of", "no history of": "a history of", "no sign of": "signs of",
                 "no signs of": "signs of", "negative for": "positive for", "free of": "with",
                 "absence of": "presence of", "denies": "reports", "denied": "reported", "deny": "report",
-                "denying": "reporting", "without": "with", "never": "", "none": "some", "nor": "and", "no": "",
+                "denying": "reporting", "without": "with", "never": "", "none": "some", "nor": "and", "no longer": "still", "no": "",
                 "not": "", "n't": ""}
 _EN_POS_VERB = re.compile(r"\b(reports|reported|endorses|endorsed|complains of|complained of|admits to|notes|noted|"
-                          r"describes|experiences|experiencing)\s+(?:(?:some|a|an|the|of|mild|occasional|"
+                          r"describes|experiences|experiencing|positive for|positive)\s+(?:(?:some|a|an|the|of|mild|occasional|"
                           r"intermittent|significant|new)\s+)*$")
 _EN_POS_SWAP = {"reports": "denies", "reported": "denied", "endorses": "denies", "endorsed": "denied",
                 "complains of": "denies", "complained of": "denied", "admits to": "denies", "notes": "denies",
-                "noted": "denied", "describes": "denies", "experiences": "denies", "experiencing": "denying"}
+                "noted": "denied", "describes": "denies", "experiences": "denies", "experiencing": "denying",
+                "positive for": "negative for", "positive": "negative"}
 _EN_BREAK = re.compile(r"[.;:!?()]|\b(?:but|however|although|though|whereas|except|other than)\b")
 _EN_POS_ANY = re.compile(r"\b(?:reports|reported|endorses|endorsed|complains|complained|admits|notes|noted|has|had|"
-                         r"with|positive for)\b")
+                         r"positive for)\b")
 _EN_ARTICLE = re.compile(r"(?:\b(?:a|an|some|any|the|mild|moderate|severe|occasional|intermittent|chronic|acute|"
                          r"left|right|bilateral|new|recent|worsening|persistent|significant|lower|upper)\s+)+$",
                          re.IGNORECASE)
@@ -53,6 +54,16 @@ _ZH_BREAK = re.compile(r"[。；;，,：:！？!?（）()]|但")
 _ZH_POST = re.compile(r"^(阴性|阳性|\(-\)|\(\+\)|（-）|（\+）)")
 _ZH_POST_SWAP = {"阴性": "阳性", "阳性": "阴性", "(-)": "(+)", "(+)": "(-)", "（-）": "（+）", "（+）": "（-）"}
 _ZH_NUMERALS = "零一二三四五六七八九"
+_ZH_POS_ANY = re.compile(r"伴有|伴|有|出现|诉|可见|见|闻及|触及|患有|存在")
+_ZH_POST_ABSENT = re.compile(r"^\s*(?:已经?|均|都|也)?(?:消失|缓解|好转|不明显|未见异常|正常|没有|没|无)")
+_EN_POST_ABSENT = re.compile(r"^\s*(?:(?:is|was|has|have|are|were)\s+)?(?:been\s+)?(?:negative|absent|resolved|"
+                             r"ruled out|gone)\b")
+# Words after which "no" reads as meant (``has no cough``, ``with no fever``, ``reports no pain``).
+_EN_NO_BEFORE = re.compile(r"\b(?:has|have|had|having|with|developed|develops|reports|reported|notes|noted|shows|"
+                           r"showed|exhibits|demonstrates|there is|there are|there was|there were|appreciated|feels|"
+                           r"endorses|complains of|experiences|experienced|and|or)\s+$")
+_EN_FUNCTION = re.compile(r"\b(?:is|are|was|were|be|his|her|their|my|your|he|she|they|it|we|i|for|of|to|in|on|at|from|"
+                          r"by|about|regarding|who|which|that|and|or|as|than|patient)\b")
 _EN_HEDGE = re.compile(r"\b(?:if|may|might|possible|possibly|likely|unlikely|probable|probably|suspect|suspected|"
                        r"concern|concerned|worried|rule out|consider|considering|whether|should|would|could|unless|"
                        r"versus|vs|not sure|risk|prevent|avoid|monitor|watch)\b")
@@ -96,12 +107,21 @@ def _en_flip(text: str, lowered: str, claim: TermClaim) -> tuple[str, str] | Non
         if old[:1].isupper():
             new = new[:1].upper() + new[1:]
         return text[:verb.start(1)] + new + text[verb.end(1):], f"{old} → {new}"
+    if _EN_POST_ABSENT.match(lowered[claim.end:]):
+        return None  # "cough resolved": already absent, "no cough resolved" would not flip it
     article = _EN_ARTICLE.search(lowered, clause_start, claim.start)
     at = article.start() if article else claim.start
-    word = "No " if at == 0 else "no "
-    rest = text[claim.start:]
-    if at == 0:
-        rest = rest[:1].lower() + rest[1:]
+    lead = lowered[clause_start:at]
+    if _EN_NO_BEFORE.search(lead):
+        pass  # "she has cough" → "she has no cough"
+    elif re.fullmatch(r"\s*(?:[a-z]+\s+){0,2}", lead) and not _EN_FUNCTION.search(lead):
+        at = clause_start + len(lead) - len(lead.lstrip())  # "Calf tenderness." → "No calf tenderness."
+    else:
+        return None  # "Regarding his migraines", "presents for chest pain": no place where "no" reads as meant
+    word = "no " if lowered[:at].strip(" ,") else "No "
+    rest = re.sub(r"^(?:(?:a|an|the|some|any)\s+)+", "", text[at:], flags=re.IGNORECASE)
+    if word == "No ":
+        rest = rest[:1].lower() + rest[1:] if not rest[1:2].isupper() else rest
     return text[:at] + word + rest, f"+ {word.strip()}"
 
 
@@ -110,6 +130,8 @@ def _zh_flip(text: str, claim: TermClaim) -> tuple[str, str] | None:
     if post:
         new = _ZH_POST_SWAP[post.group(1)]
         return text[:claim.end] + new + text[claim.end + post.end():], f"{post.group(1)} → {new}"
+    if _ZH_POST_ABSENT.match(text[claim.end:]):
+        return None  # 咳嗽已消失: already absent, 无咳嗽已消失 would not flip it
     clause_start = max([m.end() for m in _ZH_BREAK.finditer(text, 0, claim.start)], default=0)
     before = text[clause_start:claim.start]
     negations = [m for m in _ZH_NEG.finditer(before)
@@ -121,6 +143,8 @@ def _zh_flip(text: str, claim: TermClaim) -> tuple[str, str] | None:
             new = _ZH_NEG_SWAP[cue.group(0)]
             start = clause_start + cue.start()
             return text[:start] + new + text[start + len(cue.group(0)):], f"{cue.group(0)} → {new or '（删除）'}"
+        if not _ZH_POS_ANY.search(between):
+            return None  # 无发热、乏力……咳嗽: still under the negation, 无 inserted before 咳嗽 would change nothing
     verb = _ZH_POS.search(before)
     if verb is not None:
         new = _ZH_POS_SWAP[verb.group(1)]

@@ -135,7 +135,9 @@ def _pair_allergies(text: str, sentences: list[Sentence], mentions: list[Mention
             paired.append((m.start, m.end))
         elif before:
             m.kind = "allergy"
+            m.attrs["allergy_before"] = True
             paired.append((m.start - len(before.group(0)), m.end))
+    _pair_listed(text, mentions, rules)
     kept = [m for m in mentions if m.kind != "allergen"]
     for word in rules.allergy_word.finditer(text):
         if not any(s <= word.start() < e for s, e in paired):
@@ -143,6 +145,31 @@ def _pair_allergies(text: str, sentences: list[Sentence], mentions: list[Mention
             kept.append(Mention("allergy", generic, word.start(), word.end(), _sentence_of(sentences, word.start())))
     kept.sort(key=lambda m: m.start)
     return kept
+
+
+def _pair_listed(text: str, mentions: list[Mention], rules: Rules) -> None:
+    """A list of allergens or drugs before 过敏 is a list of allergies (``对青霉素、头孢过敏``,
+    ``否认药物、食物过敏史``): every drug or allergen joined to an allergy by a list connector becomes one, with
+    the allergy's status; so does a list after "allergic to" (``allergic to penicillin and sulfa``)."""
+    ordered = sorted(mentions, key=lambda m: m.start)
+
+    def joined(a: Mention, b: Mention) -> bool:
+        gap = text[a.end:b.start]
+        return b.start >= a.end and bool(gap.strip()) and bool(rules.connector.match(gap))
+
+    for i in range(len(ordered) - 2, -1, -1):
+        m, after = ordered[i], ordered[i + 1]
+        if m.kind in ("drug", "allergen") and after.kind == "allergy" and joined(m, after):
+            m.kind = "allergy"
+            if after.status == "absent":
+                m.status = "absent"
+    for i in range(1, len(ordered)):
+        m, before = ordered[i], ordered[i - 1]
+        if m.kind in ("drug", "allergen") and before.attrs.get("allergy_before") and joined(before, m):
+            m.kind = "allergy"
+            m.attrs["allergy_before"] = True
+    for m in ordered:
+        m.attrs.pop("allergy_before", None)
 
 
 def _status(text: str, sentence: Sentence, mentions: list[Mention], rules: Rules) -> None:

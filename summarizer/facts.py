@@ -162,12 +162,15 @@ def _cite(facts: list[Fact], qid: str, kind: str) -> list[Fact]:
             else f for f in facts]
 
 
-def _resolve(question: tuple, answer: Utterance, scan: Scan, facts: list[Fact], rules: Rules) -> list[Fact]:
-    """Pair a doctor's question with the next utterance of the patient (or a companion)."""
+def _resolve(question: tuple, answer: Utterance, scan: Scan, facts: list[Fact],
+             rules: Rules) -> tuple[list[Fact], list[Fact]]:
+    """Pair a doctor's question with the next utterance of the patient (or a companion): (facts, those of them
+    that a yes-shaped reply alone made present)."""
     qid, asked, presupposed, how_long = question
     role = answer.role if answer.role in ("patient", "other") else "other"
     polarity = _polarity(normalize_text(answer.text, rules.language), rules)
     out = list(facts)
+    inferred: list[Fact] = []
     for m in asked + presupposed:
         same = [i for i, f in enumerate(out)
                 if m.item in (f.item, _RELATED.get(f.item)) and qid not in f.utterance_ids]
@@ -192,13 +195,23 @@ def _resolve(question: tuple, answer: Utterance, scan: Scan, facts: list[Fact], 
             if scan.leftover_durations:
                 m.attrs["duration"] = scan.leftover_durations[0]
             out.append(_fact(kind, m, "present", role, (qid, answer.id), ""))
+            inferred.append(out[-1])
         elif polarity == "uncertain":
             out.append(_fact(kind, m, "uncertain", role, (qid, answer.id), "hedged"))
         elif any(f.kind == kind for f in facts):  # answered with other items of the same kind
             out = _cite(out, qid, kind)
         else:
             out.append(_fact(kind, m, "uncertain", "doctor", (qid,), "asked"))
-    return out
+    return out, inferred
+
+
+def _negation_wins(facts: list[Fact], inferred: list[Fact], turn: dict[str, int]) -> list[Fact]:
+    """Drop what a yes-shaped reply alone made present when the same speaker, before the doctor speaks again,
+    says outright that it is absent (医生: 有发热过吗？ 患者: 有三天 / 没发烧: the 有三天 answered another question)."""
+    denied = {(f.item, f.asserted_by, turn.get(f.utterance_ids[-1])) for f in facts
+              if f.status == "absent" and f.utterance_ids}
+    dropped = [f for f in inferred if (f.item, f.asserted_by, turn.get(f.utterance_ids[-1])) in denied]
+    return [f for f in facts if not any(f is d for d in dropped)]
 
 
 def _unanswered(question: tuple) -> list[Fact]:
@@ -255,11 +268,14 @@ def extract_facts(utterances: Sequence[Utterance], language: str = "zh", *,
     """
     rules = rules_for(language)
     vocab = vocabulary or load_vocabulary(rules.language)
-    facts: list[Fact] = []
+    facts, inferred = [], []
+    turn: dict[str, int] = {}  # utterance id → how many of the doctor's utterances came up to it
+    doctor_turns = 0
     question: tuple | None = None
     for u in utterances:
         if not u.text or not u.text.strip():
             continue
+        doctor_turns = turn[u.id] = doctor_turns + (u.role == "doctor")
         scan = scan_utterance(u.text, vocab, rules)
         read_context(scan, u.role, rules)
         attach_all(scan, u.role, rules)
@@ -271,11 +287,12 @@ def extract_facts(utterances: Sequence[Utterance], language: str = "zh", *,
             facts.extend(own)
         else:
             if question is not None:
-                own = _resolve(question, u, scan, own, rules)
+                own, yes = _resolve(question, u, scan, own, rules)
+                inferred.extend(yes)
                 question = None
             facts.extend(own)
     if question is not None:
         facts.extend(_unanswered(question))
-    result = merge_facts(facts)
+    result = merge_facts(_negation_wins(facts, inferred, turn))
     log.debug("extracted %d facts from %d utterances", len(result), len(utterances))
     return result

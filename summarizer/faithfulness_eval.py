@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 
 DATASETS = ("aci-bench", "imcs", "mie")
 # The flag codes that name what each error type changed.
-EXPECTED_CODES = {"negation": {"negation"}, "number": {"number"}, "duration": {"duration"}, "dose": {"dose"},
+EXPECTED_CODES = {"negation": {"negation", "unconfirmed"}, "number": {"number"}, "duration": {"duration"}, "dose": {"dose"},
                   "drug": {"drug", "unmentioned"}, "laterality": {"laterality"}, "added_symptom": {"unmentioned"}}
 _EXAMPLES = 5
 

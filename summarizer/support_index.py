@@ -16,10 +16,12 @@ from summarizer.facts import Fact, extract_facts
 from summarizer.support_numbers import Quantity, find_numbers
 from summarizer.support_scores import score_keys
 from summarizer.support_text import SideClaim, druglike_names, normalize, polarity_at, side_mentions
-from summarizer.support_words import compound_key, content_units, keys_near, loose_span, word_keys
-from summarizer.vocab import Vocabulary, load_vocabulary
+from summarizer.support_words import compound_key, content_units, keys_near, loose_span, stem_span, word_keys
+from summarizer.vocab import Term, Vocabulary, load_vocabulary
 
 __all__ = ["UtteranceView", "ItemStatus", "TranscriptIndex", "index_transcript"]
+
+_NO_TERM = Term("", "")
 
 
 @dataclass(frozen=True)
@@ -98,10 +100,19 @@ class TranscriptIndex:
         or an equivalent (``elbow pain``: "my elbow hurts"; ``腰痛``: "腰有点疼") in one utterance."""
         names = {n for n, t in self.vocab.surfaces.items() if t.item == item} | {item.lower(), surface.lower()}
         keys = [k for k in (compound_key(n, self.language) for n in names if n) if k]
-        if not keys:
+        stems = self._stems(names)
+        if not keys and not stems:
             return []
         window = 7 if self.language == "zh" else 6
-        return [v.id for v in self.views if any(keys_near(v.keys, k, window) for k in keys)]
+        return [v.id for v in self.views if any(keys_near(v.keys, k, window) for k in keys)
+                or (stems and any(w[:5] in v.text for w in stems) and stem_span(v.text, stems))]
+
+    def _stems(self, names: Iterable[str]) -> set[str]:
+        """English one-word names of five letters or more, whose other forms count as said (``palpitations``:
+        "palpitating"; :func:`summarizer.support_words.stem_span`)."""
+        if self.language != "en" or any(self.vocab.surfaces.get(n.lower(), _NO_TERM).kind == "drug" for n in names):
+            return set()  # drug names share stems across drugs (hydrocodone, hydrochlorothiazide)
+        return {n.lower() for n in names if re.fullmatch(r"[a-z]{5,}", n.lower())}
 
     def loose_status(self, item: str, surface: str = "") -> ItemStatus:
         """Where a compound term said in other words was stated present, absent or asked about (read from the
@@ -110,9 +121,11 @@ class TranscriptIndex:
         keys = [k for k in (compound_key(n, self.language) for n in names if n) if k]
         window = 7 if self.language == "zh" else 6
         status = ItemStatus()
+        stems = self._stems(names)
         for uid in self.loosely_mentioned(item, surface):
             view = self.view(uid)
-            span = next((s for s in (loose_span(view.text, k, self.language, window) for k in keys) if s), None)
+            span = next((s for s in (loose_span(view.text, k, self.language, window) for k in keys) if s), None) \
+                or stem_span(view.text, stems)
             if span is None:
                 continue
             polarity = polarity_at(view.text, span[0], span[1], self.language)

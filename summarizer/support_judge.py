@@ -7,6 +7,7 @@ Every check returns :class:`Finding` values; :mod:`summarizer.support` turns the
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -76,7 +77,10 @@ def judge_terms(claims: Sequence[TermClaim], idx: TranscriptIndex, context: set[
             present = claim.polarity == "present"
             said = status.pos + status.stated  # a doctor naming a condition or a sign states it
             same = said if present else status.neg
-            other = status.neg if present else said
+            # an absence is not contradicted by a doctor's question that lacks its question mark ("any chest pain
+            # or shortness of breath", in a transcript without punctuation)
+            other = status.neg if present else status.pos + [i for i in status.stated
+                                                             if not _doctor_asks(idx, i, claim, status)]
             if same and other and (set(same) | set(other)) & near:
                 same, other = [i for i in same if i in near], [i for i in other if i in near]
             if not same and other:
@@ -89,8 +93,35 @@ def judge_terms(claims: Sequence[TermClaim], idx: TranscriptIndex, context: set[
             if same:
                 out.append(Finding("ok", evidence=prefer(same, context)))
                 continue
+            if lang == "en" and present and not other and status.asked and \
+                    set(ids) <= set(status.asked) | _answers(idx, status.asked):
+                # only ever asked about ("any fever or chills?"), and no answer says yes; a Chinese question often
+                # presupposes what it asks about (咳嗽是连声咳吗), so there it proves nothing
+                quoted = prefer(status.asked, context)
+                out.append(Finding("unsupported", "unconfirmed",
+                                   reason("unconfirmed", lang, ids=quoted, item=claim.surface.strip()), quoted))
+                continue
         out.append(Finding("ok", evidence=prefer(ids, context)))
     return out
+
+
+_EN_ASKING = re.compile(r"(?:^|[.?!]\s*|\b(?:and|so|okay|alright|now)\s+)(?:any|have you|do you|did you|are you|"
+                        r"is there|how about|what about)\b[^.?!]*$")
+
+
+def _answers(idx: TranscriptIndex, asked: Sequence[str]) -> set[str]:
+    """The utterance after each question (its answer may repeat the term)."""
+    return {idx.views[idx.position[i] + 1].id for i in asked if idx.position[i] + 1 < len(idx.views)}
+
+
+def _doctor_asks(idx: TranscriptIndex, uid: str, claim: TermClaim, status) -> bool:
+    """Whether the doctor's mention of a term in utterance ``uid`` sits in an unmarked question (``any X``)."""
+    view = idx.view(uid)
+    if view is None or status.roles.get(uid) != "doctor" or idx.language != "en":
+        return False
+    names = [n for n, t in idx.vocab.surfaces.items() if t.item == claim.item] + [claim.surface.lower()]
+    positions = [m.start() for n in names if n for m in re.finditer(rf"\b{re.escape(n)}\b", view.text)]
+    return bool(positions) and all(_EN_ASKING.search(view.text[max(0, p - 80):p]) for p in positions)
 
 
 def _unknown_drug(name: str, idx: TranscriptIndex, context: set[str]) -> Finding:

@@ -7,7 +7,7 @@ from typing import Sequence
 __all__ = ["CODES", "reason", "join_reasons", "cite"]
 
 # What a flag is about; ``""`` for a supported sentence.
-CODES = ("negation", "dose", "duration", "number", "laterality", "drug", "unmentioned", "ungrounded")
+CODES = ("negation", "unconfirmed", "dose", "duration", "number", "laterality", "drug", "unmentioned", "ungrounded")
 
 _ZH = {
     "negation_denied": "病历写有{item}，但对话中{who}否认（{ids}）",
@@ -21,6 +21,7 @@ _ZH = {
     "drug": "药物“{item}”在对话中未提及",
     "drug_other": "药物“{item}”在对话中未提及（对话中为{said}，{ids}）",
     "unmentioned": "“{item}”在对话中未提及",
+    "unconfirmed": "对话中只问及“{item}”，未确认有（{ids}）",
     "ungrounded": "对话中找不到这句话的依据",
     "supported": "与对话一致（{ids}）",
     "nothing": "无可核对的临床细节",
@@ -38,6 +39,7 @@ _EN = {
     "drug": "drug {item} never mentioned",
     "drug_other": "drug {item} never mentioned (the visit names {said}, {ids})",
     "unmentioned": "{item} never mentioned",
+    "unconfirmed": "{item} was only asked about, never confirmed ({ids})",
     "ungrounded": "nothing in the visit says this",
     "supported": "consistent with {ids}",
     "nothing": "no clinical detail to check",

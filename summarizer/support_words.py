@@ -5,11 +5,12 @@ other words (``elbow pain`` as "my elbow hurts", ``腰痛`` as "腰有点疼").
 
 from __future__ import annotations
 
+import os
 import re
 
 from summarizer.support_text import singular
 
-__all__ = ["content_units", "record_units", "word_keys", "keys_near", "loose_span", "compound_key"]
+__all__ = ["content_units", "record_units", "word_keys", "keys_near", "loose_span", "stem_span", "compound_key"]
 
 _EN_STOP = frozenset("""
 a an the and or but if of to in on at by for with from as is are was were be been being has have had having do does
@@ -133,6 +134,19 @@ def loose_span(text: str, wanted: frozenset[str], language: str, window: int) ->
                 last = e
             if seen == wanted:
                 return start, last
+    return None
+
+
+def stem_span(text: str, words: set[str]) -> tuple[int, int] | None:
+    """Where the first English word that is another form of one of ``words`` occurs (same stem, and a common
+    start all but three letters long: ``palpitating`` for ``palpitations``, not ``constitutional`` for
+    ``constipation``), or None."""
+    stems = {_stem(w): w for w in words}
+    for m in re.finditer(r"[a-z]+", text):
+        word = m.group(0)
+        name = stems.get(_stem(word)) if len(word) > 4 else None
+        if name is not None and len(os.path.commonprefix([word, name])) >= min(len(word), len(name)) - 3:
+            return m.start(), m.end()
     return None
 
 

@@ -91,6 +91,41 @@ def test_dates_are_not_changed_as_numbers():
     assert inject("2019年做过支架。", "number", "zh") is None
 
 
+def test_names_and_vague_amounts_are_not_changed():
+    assert inject("Vaccinated for COVID-19; degeneration at C5-6.", "number", "en") is None
+    assert inject("Follow up in a couple of days.", "duration", "en") is None
+
+
+def test_a_changed_number_never_repeats_another_of_the_sentence():
+    for seed in range(30):  # "1 to 2 days" must not become "2 to 2 days": that range states no new value
+        injection = inject("Non-weight-bearing for 1 to 2 days, strength 4/5 and 5/5.", "number", "en", seed=seed)
+        new = set(values(injection.text, "en")) - {1.0, 2.0, 4.0, 5.0}
+        assert len(new) == 1, injection
+
+
+@pytest.mark.parametrize("sentence, language", [
+    ("咳嗽已消失。", "zh"),                      # already absent: 无咳嗽已消失 flips nothing
+    ("Cough resolved.", "en"),
+    ("无发热、乏力、纳差、头痛、头晕、腰痛、胸闷、咳嗽。", "zh"),  # far under 无: another 无 changes nothing
+    ("Regarding his migraines, he is stable.", "en"),  # no place where "no" reads as meant
+    ("He presents for follow-up for chest pain.", "en"),
+])
+def test_negation_is_not_injected_where_it_would_not_flip_the_meaning(sentence, language):
+    for seed in range(5):
+        injection = inject(sentence, "negation", language, seed=seed)
+        assert injection is None or "（删除）" in injection.changed or "→" in injection.changed, injection
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("He denies issues with migraines.", "He reports issues with migraines."),
+    ("She is no longer suffering from back pain.", "She is still suffering from back pain."),
+    ("The patient had a skin cancer removed.", "The patient had no skin cancer removed."),
+    ("Calf tenderness.", "No calf tenderness."),
+])
+def test_en_negation_reads_as_a_flip(sentence, expected):
+    assert inject(sentence, "negation", "en").text == expected
+
+
 @pytest.mark.parametrize("sentence, language, transcript, old", [
     ("口服阿莫西林0.5克。", "zh", ZH_TRANSCRIPT, "阿莫西林"),
     ("Continue lisinopril 20 mg.", "en", EN_TRANSCRIPT, "lisinopril"),

@@ -250,3 +250,26 @@ def test_vocabulary_files_parse_and_refuse_duplicates():
         assert load_vocabulary(language).items("symptom")
     matches = load_vocabulary("zh").scan("止咳化痰，咳嗽")
     assert [(m.term.kind, m.term.item) for m in matches] == [("stop", "止咳化痰"), ("symptom", "咳嗽")]
+
+
+def test_zh_allergen_lists_share_the_allergy_and_its_negation():
+    facts = extract_facts(visit(("patient", "否认药物、食物过敏史。")), "zh")
+    assert one(facts, "allergy", "药物", "absent") and one(facts, "allergy", "食物", "absent")
+    none_of(facts, "allergy", "食物", "present")
+    facts = extract_facts(visit(("patient", "我对青霉素、头孢过敏。")), "zh")
+    assert one(facts, "allergy", "青霉素", "present") and one(facts, "allergy", "头孢", "present")
+    assert not [f for f in facts if f.kind == "medication"]
+    facts = extract_facts(visit(("patient", "青霉素过敏，在吃头孢。")), "zh")  # a drug taken is not listed
+    assert one(facts, "allergy", "青霉素", "present") and one(facts, "medication", "头孢", "present")
+    facts = extract_facts(visit(("patient", "i am allergic to penicillin and sulfa.")), "en")
+    assert one(facts, "allergy", "penicillin", "present") and one(facts, "allergy", "sulfa drugs", "present")
+
+
+def test_zh_stated_absence_wins_over_a_yes_that_answered_another_question():
+    facts = extract_facts(visit(("doctor", "咳嗽有几天了？"), ("doctor", "有发热过吗？"), ("patient", "有三天"),
+                                ("patient", "没发烧，也没痰")), "zh")
+    none_of(facts, "symptom", "发热", "present")
+    assert one(facts, "symptom", "发热", "absent", "patient")
+    facts = extract_facts(visit(("doctor", "有发热过吗？"), ("patient", "有三天"), ("doctor", "咳嗽呢？"),
+                                ("patient", "没咳嗽")), "zh")  # no later denial of fever: the yes stands
+    assert one(facts, "symptom", "发热", "present", "patient").duration == "3天"

@@ -191,3 +191,24 @@ def test_evidence_span_covers_the_cited_utterances():
     assert evidence_span(("u10", "u02"), ZH) == (4.0, 21.5)
     assert evidence_span(("u99",), ZH) is None
     assert evidence_span((), ZH) is None
+
+
+def test_en_unmarked_questions_neither_deny_nor_confirm():
+    asked = visit(("doctor", "okay alright and any chest pain or shortness of breath or anything like that"),
+                  ("doctor", "let me look at your back"),
+                  ("doctor", "have you had any fever or chills?"), ("patient", "well my back hurts"))
+    idx = index_transcript(asked, "en")
+    assert check_sentence("Denies chest pain.", asked, "en", index=idx).verdict == "supported"
+    result = check_sentence("Reports fever.", asked, "en", index=idx)  # only asked about, never confirmed
+    assert (result.verdict, result.code) == ("unsupported", "unconfirmed") and "u03" in result.reason
+    said = visit(("doctor", "any fever?"), ("patient", "yes, a fever last night."))
+    assert check_sentence("Reports fever.", said, "en").verdict == "supported"
+
+
+def test_en_other_forms_of_a_word_count_as_said_and_keep_their_polarity():
+    palpitating = visit(("patient", "i find myself palpitating a lot on the stairs."))
+    assert check_sentence("Endorses palpitations.", palpitating, "en").verdict == "supported"
+    denied = visit(("patient", "no, i am not palpitating at all."))
+    assert check_sentence("Endorses palpitations.", denied, "en").code == "negation"
+    hydrocodone = visit(("patient", "i take hydrocodone for the pain."))  # drugs never match by stem
+    assert check_sentence("Takes hydrochlorothiazide.", hydrocodone, "en").verdict != "supported"
