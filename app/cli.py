@@ -13,12 +13,13 @@ __all__ = ["main", "build_parser"]
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every sub-command registered."""
-    from app.commands import bench, check, diarize, evaluate, export, models, note, sample, templates, transcribe, visit
+    from app.commands import (audit, bench, check, diarize, evaluate, export, models, note, sample, templates,
+                              transcribe, visit)
 
     parser = argparse.ArgumentParser(prog="tingji", description="TingJi 听记 — offline outpatient visit scribe")
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress details to stderr")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in (sample, transcribe, diarize, visit, note, check, export, templates, evaluate, models, bench):
+    for module in (sample, transcribe, diarize, visit, note, check, export, templates, evaluate, models, bench, audit):
         module.register(subparsers)
     return parser
 
@@ -34,6 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "handler", None):
         parser.print_help()
         return 2
+    from app.store.errors import StoreError
     from asr.errors import AsrError
     from asr.manifest import ManifestError
     from diarization.errors import DiarizationError
@@ -42,7 +44,8 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         return int(args.handler(args) or 0)
-    except (AsrError, DiarizationError, ManifestError, SummarizerError, TemplateError, ValueError, OSError) as error:
+    except (AsrError, DiarizationError, ManifestError, StoreError, SummarizerError, TemplateError, ValueError,
+            OSError) as error:
         message = " ".join(str(error).split())
         print(f"tingji: error: {message}", file=sys.stderr)
         return 1
