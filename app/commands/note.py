@@ -83,14 +83,29 @@ def _local_llm(args: argparse.Namespace, required: bool):
                     threads=args.llm_threads or None)
 
 
+def _template(template):
+    from summarizer.templates import find_template
+
+    return find_template(template) if isinstance(template, str) else template
+
+
+def _extractive(utterances, template, visit_id: str):
+    from summarizer.extractive import build_record
+
+    return build_record(utterances, _template(template), visit_id=visit_id)
+
+
 def drafter_from_args(args: argparse.Namespace):
-    """A callable ``(utterances, template_id, visit_id) -> Record`` for the backend the options chose.
+    """A callable ``(utterances, template, visit_id, on_text=None) -> Record`` for the backend the options chose.
+
+    ``template`` is a template id or a :class:`~summarizer.templates.Template` (e.g. one with a single section, to
+    regenerate that section).
+    ``on_text(section_id, new_text)`` receives an LLM's answer as it streams (the extractive backend has none).
 
     Models are loaded once, on first use, so the callable can draft many visits. The server backend falls back
     to the local LLM when one is installed, else to the extractive backend; the record's provenance says so.
     """
     from summarizer.llm_types import GenerationOptions
-    from summarizer.templates import find_template
 
     options = GenerationOptions(batch=False if args.sequential else True if args.batch else None,
                                 cache_prefix=not args.no_prefix_cache,
@@ -105,14 +120,15 @@ def drafter_from_args(args: argparse.Namespace):
         return get
 
     if args.backend == "extractive":
-        return lambda utterances, template_id, visit_id: build_note(utterances, template_id, visit_id)
+        return lambda utterances, template, visit_id, on_text=None: _extractive(utterances, template, visit_id)
     if args.backend == "ctranslate2":
         local = once("local", lambda: _local_llm(args, required=True))
 
-        def draft_local(utterances, template_id, visit_id):
+        def draft_local(utterances, template, visit_id, on_text=None):
             from summarizer.llm_record import draft_record
 
-            return draft_record(utterances, find_template(template_id), local(), visit_id=visit_id, options=options)
+            return draft_record(utterances, _template(template), local(), visit_id=visit_id, options=options,
+                                on_text=on_text)
 
         return draft_local
     if not args.server_url:
@@ -128,10 +144,11 @@ def drafter_from_args(args: argparse.Namespace):
 
     chain = [make_server, once("local", lambda: _local_llm(args, required=False)), lambda: None]
 
-    def draft_server(utterances, template_id, visit_id):
+    def draft_server(utterances, template, visit_id, on_text=None):
         from summarizer.llm_record import draft_with_fallback
 
-        return draft_with_fallback(utterances, find_template(template_id), chain, visit_id=visit_id, options=options)
+        return draft_with_fallback(utterances, _template(template), chain, visit_id=visit_id, options=options,
+                                   on_text=on_text)
 
     return draft_server
 

@@ -1,0 +1,84 @@
+"""Start the desktop client: the Qt application, the interface language, a CJK font, the model service, the window."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from pathlib import Path
+
+__all__ = ["create_window", "run"]
+
+log = logging.getLogger(__name__)
+
+
+def _application():
+    from app.offline import enforce_offline
+
+    enforce_offline()  # before any model library is imported
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if app is None:
+        if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+            os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        app = QApplication([sys.argv[0] if sys.argv else "tingji"])
+        app.setOrganizationName("TingJi")
+        app.setApplicationName("TingJi")
+    return app
+
+
+def _use_cjk_font(app) -> str:
+    """Make a font with Chinese glyphs the application font (otherwise Chinese shows as boxes)."""
+    from PySide6.QtGui import QFont
+
+    from app.export.pdf import cjk_family
+
+    family = cjk_family()
+    font = QFont(family)
+    font.setPointSize(max(app.font().pointSize(), 10))
+    app.setFont(font)
+    return family
+
+
+def create_window(*, settings=None, journal_root: Path | None = None, stream_factory=None, player=None,
+                  language: str | None = None, service=None):
+    """Build the window (the application, translator and font first). Tests pass their own settings and streams.
+
+    Returns:
+        The :class:`app.ui.main_window.MainWindow` (not shown yet).
+    """
+    app = _application()
+    from app.paths import data_dir
+    from app.ui.i18n import install_language
+    from app.ui.settings import AppSettings
+
+    settings = settings or AppSettings()
+    install_language(language or settings.language)
+    _use_cjk_font(app)
+    from app.ui.main_window import MainWindow
+    from app.ui.model_service import ModelService
+
+    service = service or ModelService(settings.engine_config())
+    return MainWindow(service, settings, journal_root or data_dir() / "journal", stream_factory=stream_factory,
+                      player=player)
+
+
+def run(*, sample: bool = False, replay: bool = False, language: str | None = None) -> int:
+    """Open the window and run the event loop until it closes.
+
+    Args:
+        sample: Open the bundled sample visit even when models are installed.
+        replay: Replay the sample visit's audio as a recording (the live flow without a microphone).
+        language: ``zh_CN`` or ``en`` for this run (default: the saved choice).
+    """
+    app = _application()
+    window = create_window(language=language)
+    window.show()
+    window.offer_recovery()
+    report = window.run_startup_check()
+    if replay:
+        window.replay_sample()
+    elif sample and report["asr"] is not None:
+        window.open_sample()
+    return app.exec()

@@ -1,0 +1,155 @@
+"""First start and recovery (a window mix-in): check models and microphone, open the sample visit when no speech
+model is installed, and offer to finish visits a crash or kill left in the journal."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
+
+__all__ = ["StartupActions", "startup_report"]
+
+log = logging.getLogger(__name__)
+
+
+def startup_report(config, microphones: list[str], device_error: str = "") -> dict:
+    """What is installed and usable (no Qt): ``{"asr", "diarization", "llm", "microphones", "problems"}``."""
+    resolved = config.resolved()
+    problems = []
+    if resolved.asr_model is None:
+        problems.append("no speech model")
+    if resolved.asr_model is not None and resolved.diarization_model is None:
+        problems.append("no speaker model")
+    if config.backend == "ctranslate2" and resolved.llm_model is None:
+        problems.append("no LLM")
+    if not microphones:
+        problems.append(device_error or "no microphone")
+    return {"asr": resolved.asr_model, "diarization": resolved.diarization_model, "llm": resolved.llm_model,
+            "microphones": list(microphones), "problems": problems}
+
+
+class StartupActions:
+    """Mixed into :class:`app.ui.main_window.MainWindow`."""
+
+    def run_startup_check(self) -> dict:
+        """Check models and microphone, tell the doctor plainly, and open the sample when nothing can transcribe."""
+        from app.capture import AudioDeviceError, list_input_devices
+
+        devices, device_error = [], ""
+        if self.stream_factory is None:
+            try:
+                devices = list_input_devices()
+            except AudioDeviceError as error:
+                device_error = str(error)
+        config = self.settings.engine_config()
+        names = [d.name for d in devices] if self.stream_factory is None else ["file input"]
+        report = startup_report(config, names, device_error)
+        self.service.load(config)
+        lines = []
+        if report["asr"] is None:
+            lines.append(self.tr("No speech model is installed, so TingJi cannot transcribe yet. The sample visit is "
+                                 "open so you can see the whole flow; the record is written without a language "
+                                 "model. Ask IT to install the model packs (tingji models install)."))
+        elif report["diarization"] is None:
+            lines.append(self.tr("No speaker model is installed: the transcript will not tell doctor and patient "
+                                 "apart."))
+        if self.stream_factory is None and not devices:
+            lines.append(self.tr("No microphone found: %1").replace("%1", device_error or self.tr("connect one and "
+                                                                                                 "restart TingJi")))
+        self.tell("\n".join(lines))
+        if report["asr"] is None and self.visit is None:
+            self.open_sample()
+        return report
+
+    # -------------------------------------------------------------------------------------------- sample
+    def open_sample(self) -> None:
+        """Open the bundled sample visit: its reference transcript, and a record written by the extractive backend."""
+        from app.live_replay import reference_transcript
+        from app.sample_visit import load_sample_visit
+        from app.ui.visit_state import VisitState
+
+        sample = load_sample_visit()
+        self.visit = VisitState(sample.id, sample.title, status="processing", template_id=self.header.template_id(),
+                                reference=True, audio=sample.audio)
+        self.visits[sample.id] = self.visit
+        self.visit.transcript = reference_transcript(sample.utterances, language=sample.language,
+                                                     duration=sample.duration)
+        self.transcript_view.set_transcript(self.visit.transcript,
+                                            self.tr("Sample visit: reference transcript, not recognised speech"))
+        self._load_sample_audio(sample.audio)
+        self.editor.begin_stream(self.templates[self.visit.template_id])
+        self._set_status("processing")
+        self.record_bar.set_state("processing")
+        self.service.draft(self.visit.utterances, self.visit.template_id, self.visit.id)
+
+    def _load_sample_audio(self, path: Path) -> None:
+        from asr.audio import load_audio
+
+        try:
+            self.player.set_audio(load_audio(path))
+        except Exception as error:  # noqa: BLE001 - replay is optional
+            log.warning("sample audio unavailable: %s", error)
+
+    def replay_sample(self, speed: float = 1.0) -> None:
+        """Record the sample visit's audio as if it came from the microphone (its reference text stands in for
+        recognised speech when no speech model is installed)."""
+        from app.file_stream import file_stream_factory
+        from app.sample_visit import load_sample_visit
+
+        sample = load_sample_visit()
+        replay = sample.utterances if not self.models.get("asr") else None
+        self.start_recording(replay=replay, stream_factory=file_stream_factory(sample.audio, speed=speed),
+                             title=sample.title)
+
+    # ------------------------------------------------------------------------------------------ recovery
+    def offer_recovery(self) -> list:
+        """Show a bar for each visit a crash left unfinished; returns them."""
+        from app.journal import find_interrupted
+
+        interrupted = find_interrupted(self.journal_root) if self.journal_root.is_dir() else []
+        for visit in interrupted:
+            self._recovery_bar(visit)
+        return interrupted
+
+    def _recovery_bar(self, visit) -> QWidget:
+        bar = QWidget()
+        bar.setObjectName(f"recovery-{visit.visit_id}")
+        row = QHBoxLayout(bar)
+        row.setContentsMargins(0, 0, 0, 0)
+        label = QLabel(self.tr("A visit from %1 was interrupted (%2 s of audio kept). Finish it?")
+                       .replace("%1", visit.started[:16].replace("T", " ")).replace("%2", f"{visit.duration:.0f}"))
+        label.setStyleSheet("background: #fff4e5; padding: 6px;")
+        finish = QPushButton(self.tr("Finish the visit"))
+        discard = QPushButton(self.tr("Discard"))
+        row.addWidget(label, 1)
+        row.addWidget(finish)
+        row.addWidget(discard)
+        finish.clicked.connect(lambda: (self.recover_visit(visit.folder), bar.deleteLater()))
+        discard.clicked.connect(lambda: (self.discard_visit(visit.folder), bar.deleteLater()))
+        self.centralWidget().layout().insertWidget(3, bar)
+        return bar
+
+    def recover_visit(self, folder: Path) -> None:
+        """Finish an interrupted journal to an audio file and process it like a recorded visit."""
+        from app.journal import finish, recover
+        from app.ui.visit_state import VisitState
+
+        folder = Path(folder)
+        audio = finish(folder)
+        self.visit = VisitState(folder.name, folder.name[10:15].replace("-", ":") or folder.name,
+                                status="processing", template_id=self.header.template_id(), journal=folder,
+                                audio=audio)
+        self.visits[self.visit.id] = self.visit
+        self.player.set_audio(recover(folder).audio)
+        self.transcript_view.clear(self.tr("Recovered visit"))
+        self.editor.begin_stream(self.templates[self.visit.template_id])
+        self._set_status("processing")
+        self.record_bar.set_state("processing")
+        self.service.process_file(audio, self.visit.template_id, self.visit.id)
+
+    def discard_visit(self, folder: Path) -> None:
+        from app.journal import discard
+
+        discard(folder)
+        self.tell(self.tr("The interrupted visit was discarded."))
