@@ -101,7 +101,6 @@ def test_a_whole_visit_from_the_microphone_to_a_signed_copied_record(make_window
     assert record is not None and record.provenance.template_id == window.visit.template_id
     assert window.visit.transcript.utterances
     assert window.transcript_view.list.count() == len(window.visit.transcript.utterances)
-    assert window.visit.journal is not None and window.visit.journal.is_dir()
     qtbot.waitUntil(lambda: window.player.audio is not None, timeout=WAIT)
     recorded = window.recorder.status().elapsed
     assert 1.0 < recorded < len(audio) / 16000  # stopped mid-way, by the doctor
@@ -113,11 +112,22 @@ def test_a_whole_visit_from_the_microphone_to_a_signed_copied_record(make_window
     assert window.visit.signed_at is not None
     assert window.visits_list.statuses()[window.visit.id] == "signed"
 
+    # kept in the encrypted store: the visit, its transcript, every record version, the sign-off and the audio; the
+    # plaintext journal is gone once the audio is encrypted there
+    store = window.archive.store
+    qtbot.waitUntil(lambda: not window.visit.journal.exists(), timeout=WAIT)
+    data = store.load_visit(window.visit.store_id)
+    assert data.visit.status == "signed" and data.signoffs[0].signed_by == "王医生"
+    assert [v.reason for v in data.versions][0] == "generate" and data.versions[-1].reason == "sign"
+    assert data.transcript["utterances"] and data.audio is not None
+    assert store.verify_audit().ok
+
     QGuiApplication.clipboard().clear()
     QTest.keyClick(window, Qt.Key_C, Qt.ControlModifier | Qt.ShiftModifier)
     from app.export.clipboard import emr_clipboard_text
 
     assert QGuiApplication.clipboard().text() == emr_clipboard_text(window.visit.record) != ""
+    assert "copy" in store.export_audit(window.visit.signed_at.date(), "csv")
 
 
 def test_with_no_model_the_sample_visit_opens_and_sentences_lead_to_their_evidence(make_window, qtbot, tmp_path):

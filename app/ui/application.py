@@ -42,7 +42,7 @@ def _use_cjk_font(app) -> str:
 
 
 def create_window(*, settings=None, journal_root: Path | None = None, stream_factory=None, player=None,
-                  language: str | None = None, service=None):
+                  language: str | None = None, service=None, archive=None):
     """Build the window (the application, translator and font first). Tests pass their own settings and streams.
 
     Returns:
@@ -59,9 +59,13 @@ def create_window(*, settings=None, journal_root: Path | None = None, stream_fac
     from app.ui.main_window import MainWindow
     from app.ui.model_service import ModelService
 
+    from app.ui.visit_archive import VisitArchive
+
     service = service or ModelService(settings.engine_config())
-    return MainWindow(service, settings, journal_root or data_dir() / "journal", stream_factory=stream_factory,
-                      player=player)
+    window = MainWindow(service, settings, journal_root or data_dir() / "journal", stream_factory=stream_factory,
+                        player=player, archive=archive or VisitArchive.open())
+    window._archive_problems()
+    return window
 
 
 def run(*, sample: bool = False, replay: bool = False, language: str | None = None) -> int:

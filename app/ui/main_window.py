@@ -44,12 +44,14 @@ class MainWindow(OutputActions, StartupActions, QMainWindow):
         stream_factory: Input streams with the ``sounddevice.InputStream`` interface (a file stream in tests and
             the sample replay); sounddevice's by default.
         player: Evidence playback; sounddevice's output by default.
+        archive: Where visits are kept (:class:`app.ui.visit_archive.VisitArchive`); nothing is kept when None.
     """
 
     recorderEvent = Signal(object)
     audioReady = Signal(str, object)  # visit id, 16 kHz audio array
 
-    def __init__(self, service, settings: AppSettings, journal_root: Path, *, stream_factory=None, player=None):
+    def __init__(self, service, settings: AppSettings, journal_root: Path, *, stream_factory=None, player=None,
+                 archive=None):
         super().__init__()
         from summarizer.templates import list_templates
 
@@ -58,6 +60,9 @@ class MainWindow(OutputActions, StartupActions, QMainWindow):
         self.journal_root = Path(journal_root)
         self.stream_factory = stream_factory
         self.player = player or EvidencePlayer()
+        from app.ui.visit_archive import VisitArchive
+
+        self.archive = archive or VisitArchive(None)
         self.recorder = None
         self.visit: VisitState | None = None
         self.visits: dict[str, VisitState] = {}
@@ -251,8 +256,13 @@ class MainWindow(OutputActions, StartupActions, QMainWindow):
             self.tell(self.tr("Cannot start recording: %1").replace("%1", str(error)))
             return
         self.tell("")
+        if replay is None:
+            self.visit.store_id = self.archive.begin(self.visit, doctor=self.settings.doctor,
+                                                     patient=self.header.patient(), kind=self.header.visit_kind(),
+                                                     template=self.templates[self.visit.template_id])
         self._set_status("recording")
         self.record_bar.set_state("recording")
+        self._archive_problems()
 
     def resume_recording(self) -> None:
         if self.recorder is None:
@@ -285,8 +295,22 @@ class MainWindow(OutputActions, StartupActions, QMainWindow):
             self.tell(str(error))
 
     def _on_audio_ready(self, visit_id: str, audio) -> None:
-        if self.visit is not None and self.visit.id == visit_id:
+        visit = self.visits.get(visit_id)
+        if visit is None:
+            return
+        if visit is self.visit:
             self.player.set_audio(audio)
+        if visit.store_id and visit.audio is not None and self.archive.audio(visit.store_id, visit.audio):
+            from app.journal import discard
+
+            discard(visit.journal)  # the audio is now encrypted in the store; no plaintext copy stays behind
+            visit.audio = None
+        self._archive_problems()
+
+    def _archive_problems(self) -> None:
+        if self.archive.problems:
+            self.tell("\n".join(self.archive.problems))
+            self.archive.problems.clear()
 
     def _on_recorder_event(self, event) -> None:
         from app.capture import LevelChanged, NoSignalChanged, RecorderState, StateChanged
@@ -327,6 +351,8 @@ class MainWindow(OutputActions, StartupActions, QMainWindow):
         if self.visit is None:
             return
         self.visit.transcript = transcript
+        if self.visit.store_id:
+            self.archive.transcript(self.visit.store_id, transcript)
         caption = self.tr("Sample visit: reference transcript, not recognised speech") if self.visit.reference \
             else self.tr("%1 utterances · right-click to correct a speaker").replace(
                 "%1", str(len(transcript.utterances)))
@@ -349,6 +375,10 @@ class MainWindow(OutputActions, StartupActions, QMainWindow):
         if self.visit is None:
             return
         self.visit.record = record
+        if self.visit.store_id:
+            self.archive.record(self.visit.store_id, record, author=f"tingji:{record.provenance.backend}",
+                                reason="generate")
+            self._archive_problems()
         self.editor.set_record(record, self.visit.utterances)
         self.stage_bar.hide()
         self.stage_label.setText(self.tr("Draft ready: check the flagged sentences, then sign"))
@@ -383,6 +413,8 @@ class MainWindow(OutputActions, StartupActions, QMainWindow):
     def _on_finding_reviewed(self, finding_id: str, reviewed: bool) -> None:
         if self.visit is not None:
             (self.visit.reviewed_findings.add if reviewed else self.visit.reviewed_findings.discard)(finding_id)
+            if reviewed and self.visit.store_id:
+                self.archive.review(self.visit.store_id, finding_id, self.settings.doctor)
 
     def show_evidence(self, section_id: str, index: int, utterance_ids) -> None:
         """Highlight a sentence's supporting utterances and play their audio."""
@@ -414,6 +446,9 @@ class MainWindow(OutputActions, StartupActions, QMainWindow):
         self.editor.set_busy(section.id, False)
         self.editor.set_section(section)
         self.refresh_checks()
+        if self.visit is not None and self.visit.store_id:
+            self.archive.record(self.visit.store_id, self.visit.record, author=self.settings.doctor,
+                                reason="regenerate-section")
 
     def _on_transcript_corrected(self, transcript) -> None:
         if self.visit is not None:
@@ -445,4 +480,5 @@ class MainWindow(OutputActions, StartupActions, QMainWindow):
         if self.recorder is not None and self.record_bar.state in ("recording", "paused", "lost"):
             self.recorder.stop()  # the journal keeps the audio; the next start offers to finish the visit
         self.service.shutdown()
+        self.archive.close()
         super().closeEvent(event)

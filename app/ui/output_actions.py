@@ -35,6 +35,10 @@ class OutputActions:
             return False
         self.visit.signed_by = self.settings.doctor
         self.visit.signed_at = datetime.now().astimezone()
+        if self.visit.store_id:
+            self.archive.sign(self.visit.store_id, record, self.visit.signed_by,
+                              edited=bool(self.editor.edited_sections()))
+            self._archive_problems()
         self._set_status("signed")
         self.tell(self.tr("Signed by %1 at %2").replace("%1", self.visit.signed_by)
                   .replace("%2", self.visit.signed_at.strftime("%H:%M")))
@@ -49,6 +53,8 @@ class OutputActions:
             return ""
         text = emr_clipboard_text(record)
         QApplication.clipboard().setText(text)
+        if self.visit.store_id:
+            self.archive.log("copy", self.visit.store_id, {"format": "emr-text"})
         self.statusBar().showMessage(self.tr("Record copied: paste it into the EMR"), 8000)
         return text
 
@@ -59,6 +65,8 @@ class OutputActions:
         writer = export_patient_pdf if patient_version else export_pdf
         writer(self.current_record(), path, patient=self.header.patient(), author=self._author(),
                signed_at=self.visit.signed_at)
+        if self.visit.store_id:
+            self.archive.log("export", self.visit.store_id, {"format": "patient-pdf" if patient_version else "pdf"})
         return Path(path)
 
     def export_fhir(self, path: Path) -> Path:
@@ -68,6 +76,8 @@ class OutputActions:
         bundle = record_to_fhir(self.current_record(), self.templates.get(self.visit.template_id),
                                 patient=self.header.patient(), author=self._author(), signed_at=self.visit.signed_at)
         Path(path).write_text(json.dumps(bundle, ensure_ascii=False, indent=2), encoding="utf-8")
+        if self.visit.store_id:
+            self.archive.log("export", self.visit.store_id, {"format": "fhir"})
         return Path(path)
 
     def export_pdf_dialog(self, patient_version: bool = False) -> None:

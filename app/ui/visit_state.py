@@ -32,6 +32,7 @@ class VisitState:
         reviewed_findings: QC finding ids the doctor marked as reviewed.
         signed_by: The doctor who signed.
         signed_at: When.
+        store_id: The visit's id in the encrypted store (None when it is not stored: the sample, a store failure).
     """
 
     id: str
@@ -46,6 +47,7 @@ class VisitState:
     reviewed_findings: set[str] = field(default_factory=set)
     signed_by: str = ""
     signed_at: datetime | None = None
+    store_id: str | None = None
 
     @property
     def utterances(self) -> tuple:
