@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 
 from app.offline import enforce_offline
@@ -13,14 +12,14 @@ __all__ = ["main", "build_parser"]
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every sub-command registered."""
-    from app.commands import (audit, bench, check, diarize, evaluate, export, gui, models, note, sample,
-                              templates, transcribe, visit)
+    from app.commands import (audit, bench, check, config, diarize, doctor, evaluate, export, gui, models, note,
+                              sample, templates, transcribe, visit)
 
     parser = argparse.ArgumentParser(prog="tingji", description="TingJi 听记 — offline outpatient visit scribe")
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress details to stderr")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in (gui, sample, transcribe, diarize, visit, note, check, export, templates, evaluate, models, bench,
-                   audit):
+                   audit, doctor, config):
         module.register(subparsers)
     return parser
 
@@ -30,9 +29,11 @@ def main(argv: list[str] | None = None) -> int:
     enforce_offline()
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
-    )
+    from app.installed_models import enable_verification_cache
+    from app.logs import setup_logging
+
+    setup_logging(verbose=args.verbose)  # stderr as before, plus the rotating log file (no patient data)
+    enable_verification_cache()
     if not getattr(args, "handler", None):
         parser.print_help()
         return 2

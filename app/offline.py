@@ -12,6 +12,7 @@ _OFFLINE_ENV = {
     "HF_HUB_DISABLE_TELEMETRY": "1",
     "PYANNOTE_METRICS_ENABLED": "0",  # pyannote.audio sends usage metrics to its vendor by default
     "DO_NOT_TRACK": "1",
+    "ORT_DISABLE_TELEMETRY": "1",  # onnxruntime >= 1.29 (Silero VAD) sends 1DS telemetry on Linux/macOS too
 }
 
 

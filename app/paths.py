@@ -17,5 +17,15 @@ def data_dir() -> Path:
 
 
 def models_dir() -> Path:
-    """Installed models, one folder per model under ``asr/``, ``diarization/`` and ``llm/``."""
-    return data_dir() / "models"
+    """Installed models, one folder per model under ``asr/``, ``diarization/`` and ``llm/``.
+
+    ``$TINGJI_MODELS_DIR``, else ``$TINGJI_HOME/models`` when ``TINGJI_HOME`` is set, else ``models_dir`` from the
+    user settings or the hospital file (see :mod:`app.config`), else ``data_dir()/models``.
+    """
+    if os.environ.get("TINGJI_MODELS_DIR"):
+        return Path(os.environ["TINGJI_MODELS_DIR"]).expanduser()
+    if os.environ.get("TINGJI_HOME"):
+        return data_dir() / "models"
+    from app.config import load_config
+
+    return Path(str(load_config().get("models_dir", data_dir() / "models"))).expanduser()

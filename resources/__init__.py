@@ -21,6 +21,15 @@ def resource_path(*parts: str) -> Path:
     Returns:
         The absolute path (it may not exist; callers decide what a missing file means).
     """
+    return _base().joinpath(*parts)
+
+
+def _base() -> Path:
+    """``resources/`` in the source tree, or beside the frozen app: ``sys._MEIPASS`` for PyInstaller (one-folder:
+    ``dist/tingji/_internal``), else the executable's folder for other freezers."""
     frozen_root = getattr(sys, "_MEIPASS", None)
-    base = Path(frozen_root) / "resources" if frozen_root else Path(__file__).resolve().parent
-    return base.joinpath(*parts)
+    if frozen_root:
+        return Path(frozen_root) / "resources"
+    if getattr(sys, "frozen", False):
+        return Path(sys.executable).resolve().parent / "resources"
+    return Path(__file__).resolve().parent

@@ -15,6 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("TINGJI_MODEL_CACHE", str(ROOT / ".cache" / "random-models"))
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["PYANNOTE_METRICS_ENABLED"] = "0"
+os.environ.setdefault("TINGJI_LOG_DIR", str(ROOT / ".cache" / "test-logs"))  # not the tester's own log folder
 
 
 @pytest.fixture(autouse=True)

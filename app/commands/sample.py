@@ -11,21 +11,23 @@ from pathlib import Path
 __all__ = ["register", "find_model"]
 
 
-_MARKERS = {"asr": "model.bin", "diarization": "config.yaml", "llm": "model.bin"}
-
-
 def find_model(kind: str, explicit: Path | None) -> Path | None:
-    """The model folder to use: the argument, else ``$TINGJI_<KIND>_MODEL``, else the first installed one."""
+    """The model folder to use: the argument, else ``$TINGJI_<KIND>_MODEL``, else an installed, verified one.
+
+    Paths the user names (argument, environment) are used as given; their loaders still check a manifest when the
+    folder has one. Installed models are taken only when they verify (see :func:`app.installed_models.find_installed`).
+
+    Raises:
+        ManifestError: Models of this kind are installed but every one fails verification.
+    """
     if explicit:
         return explicit
     variable = f"TINGJI_{kind.upper()}_MODEL"
     if os.environ.get(variable):
         return Path(os.environ[variable])
-    from app.paths import models_dir
+    from app.installed_models import find_installed
 
-    root = models_dir() / kind
-    candidates = sorted(p for p in root.iterdir() if (p / _MARKERS[kind]).is_file()) if root.is_dir() else []
-    return candidates[0] if candidates else None
+    return find_installed(kind)
 
 
 def register(subparsers) -> None:
