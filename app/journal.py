@@ -568,6 +568,15 @@ def _encode(path: Path, audio: np.ndarray, rate: int, codec: str) -> None:
     import av
 
     pcm = (np.clip(audio, -1.0, 1.0) * 32767.0).round().astype(np.int16)
+    if codec == "pcm_s16le":  # the standard library suffices, and works on any thread (see app.ui.main_window)
+        import wave
+
+        with wave.open(str(path), "wb") as out:
+            out.setnchannels(1)
+            out.setsampwidth(2)
+            out.setframerate(rate)
+            out.writeframes(pcm.astype("<i2").tobytes())
+        return
     with av.open(str(path), "w", format="flac" if codec == "flac" else "wav") as container:
         stream = container.add_stream(codec, rate=rate)
         stream.layout = "mono"

@@ -25,6 +25,14 @@ from summarizer.support import verify_record
 from summarizer.templates import find_template
 
 
+@pytest.fixture(autouse=True)
+def english_source_strings(qapp):
+    """These tests read the English source strings; a window test earlier in the run may have left Chinese on."""
+    from app.ui.i18n import install_language
+
+    install_language("en")
+
+
 @pytest.fixture(scope="module")
 def visit():
     return load_sample_visit()

@@ -12,7 +12,7 @@ import logging
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QMainWindow, QProgressBar, QPushButton, QSplitter, QVBoxLayout,
                                QWidget)
@@ -47,8 +47,6 @@ class MainWindow(OutputActions, StartupActions, QMainWindow):
         archive: Where visits are kept (:class:`app.ui.visit_archive.VisitArchive`); nothing is kept when None.
     """
 
-    recorderEvent = Signal(object)
-    audioReady = Signal(str, object)  # visit id, 16 kHz audio array
 
     def __init__(self, service, settings: AppSettings, journal_root: Path, *, stream_factory=None, player=None,
                  archive=None):
@@ -60,6 +58,9 @@ class MainWindow(OutputActions, StartupActions, QMainWindow):
         self.journal_root = Path(journal_root)
         self.stream_factory = stream_factory
         self.player = player or EvidencePlayer()
+        from app.ui.ui_queue import UiQueue
+
+        self.ui_queue = UiQueue(parent=self)  # results of the recorder's threads, run on the UI thread
         from app.ui.visit_archive import VisitArchive
 
         self.archive = archive or VisitArchive(None)
@@ -163,8 +164,6 @@ class MainWindow(OutputActions, StartupActions, QMainWindow):
         bar.resumeRequested.connect(self.resume_recording)
         bar.stopRequested.connect(self.stop_recording)
         bar.deviceChanged.connect(self._device_chosen)
-        self.recorderEvent.connect(self._on_recorder_event)
-        self.audioReady.connect(self._on_audio_ready)
         service.modelsLoaded.connect(self._on_models_loaded)
         service.segmentRecognised.connect(self.transcript_view.add_live)
         service.stageChanged.connect(self._on_stage)
@@ -238,7 +237,7 @@ class MainWindow(OutputActions, StartupActions, QMainWindow):
         self.visits[visit_id] = self.visit
         self.recorder = Recorder(self.journal_root, device=self.settings.input_device,
                                  stream_factory=stream_factory or self.stream_factory)
-        self.recorder.add_listener(self.recorderEvent.emit)
+        self.recorder.add_listener(lambda event: self.ui_queue.post(self._on_recorder_event, event))
         self.recorder.subscribe(lambda block: self.service.push(block.samples))
         self.transcript_view.clear(self.tr("Sample visit: reference transcript, not recognised speech")
                                    if replay is not None else "")
@@ -284,15 +283,17 @@ class MainWindow(OutputActions, StartupActions, QMainWindow):
         threading.Thread(target=self._finish_audio, args=(visit,), name="journal-finish", daemon=True).start()
 
     def _finish_audio(self, visit: VisitState) -> None:
+        """Finish the journal to a WAV file (written with the standard library: PyAV encoding FLAC on this thread
+        while the model thread worked crashed the process here) and hand the audio to the player."""
         from app.journal import finish, recover
 
         try:
-            visit.audio = finish(visit.journal)
-            self.audioReady.emit(visit.id, recover(visit.journal).audio)
+            visit.audio = finish(visit.journal, fmt="wav")
+            self.ui_queue.post(self._on_audio_ready, visit.id, recover(visit.journal).audio)
         except Exception as error:  # noqa: BLE001 - the journal stays on disk and is offered for recovery
             log.exception("finishing the journal of %s failed", visit.id)
-            self.audioReady.emit(visit.id, None)
-            self.tell(str(error))
+            self.ui_queue.post(self._on_audio_ready, visit.id, None)
+            self.ui_queue.post(self.tell, str(error))
 
     def _on_audio_ready(self, visit_id: str, audio) -> None:
         visit = self.visits.get(visit_id)
@@ -300,7 +301,9 @@ class MainWindow(OutputActions, StartupActions, QMainWindow):
             return
         if visit is self.visit:
             self.player.set_audio(audio)
-        if visit.store_id and visit.audio is not None and self.archive.audio(visit.store_id, visit.audio):
+        if visit.store_id and visit.audio is not None and self.archive.audio(visit.store_id, visit.audio,
+                                                                             len(audio) / 16000 if audio is not None
+                                                                             else None):
             from app.journal import discard
 
             discard(visit.journal)  # the audio is now encrypted in the store; no plaintext copy stays behind

@@ -7,7 +7,8 @@ from the recorder's writer thread to the live pipeline's queues through :meth:`M
 
 The worker is a Python thread, not a ``QThread``: PyTorch (pybind11) code run on a thread that PySide6 started
 deadlocked here acquiring the GIL it already held (seen in ``Tensor.__getitem__`` during diarization), while the same
-code on a Python thread does not. Signals emitted from a Python thread reach Qt receivers exactly as from a QThread.
+code on a Python thread does not. The worker never emits a signal itself: it posts each one to a
+:class:`app.ui.ui_queue.UiQueue`, so signals are emitted on the UI thread (see that module for why).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from dataclasses import replace
 from PySide6.QtCore import QObject, Signal
 
 from app.ui.engine_config import EngineConfig
+from app.ui.ui_queue import UiQueue
 
 __all__ = ["ModelService", "Cancelled"]
 
@@ -58,6 +60,7 @@ class ModelService(QObject):
         self._lock = threading.Lock()
         self._cancel = threading.Event()
         self._jobs: queue.Queue = queue.Queue()
+        self._ui = UiQueue(parent=self)
         self._thread = threading.Thread(target=self._serve, name="tingji-models", daemon=True)
         self._thread.start()
 
@@ -123,6 +126,10 @@ class ModelService(QObject):
         self._thread.join(timeout_ms / 1000)
 
     # ------------------------------------------------------------------------------------ service thread
+    def _emit(self, signal, *args) -> None:
+        """Emit ``signal(*args)`` on the UI thread."""
+        self._ui.post(signal.emit, *args)
+
     def _serve(self) -> None:
         while True:
             request = self._jobs.get()
@@ -135,12 +142,12 @@ class ModelService(QObject):
         try:
             getattr(self, f"_do_{kind}")(*args)
         except Cancelled:
-            self.failed.emit(kind, "cancelled")
+            self._emit(self.failed, kind, "cancelled")
         except Exception as error:  # noqa: BLE001 - every failure is told to the doctor, the app goes on
             log.exception("model job %s failed", kind)
-            self.failed.emit(kind, " ".join(str(error).split()) or type(error).__name__)
+            self._emit(self.failed, kind, " ".join(str(error).split()) or type(error).__name__)
         finally:
-            self.idle.emit()
+            self._emit(self.idle)
 
     def _engine(self, kind: str, folder):
         if folder is None:
@@ -148,7 +155,7 @@ class ModelService(QObject):
         cached = self._engines.get(kind)
         if cached and cached[0] == folder:
             return cached[1]
-        self.stageChanged.emit(f"load-{kind}", 0.0)
+        self._emit(self.stageChanged, f"load-{kind}", 0.0)
         if kind == "asr":
             from asr.model import load_whisper
 
@@ -158,14 +165,14 @@ class ModelService(QObject):
 
             engine = load_diarization(folder, device="cpu" if self.config.device == "auto" else self.config.device)
         self._engines[kind] = (folder, engine)
-        self.stageChanged.emit(f"load-{kind}", 1.0)
+        self._emit(self.stageChanged, f"load-{kind}", 1.0)
         return engine
 
     def _do_load(self, config: EngineConfig) -> None:
         self.config = config.resolved()
         asr = self._engine("asr", self.config.asr_model)
         diarization = self._engine("diarization", self.config.diarization_model) if asr else None
-        self.modelsLoaded.emit({"asr": asr.info.name if asr else "",
+        self._emit(self.modelsLoaded, {"asr": asr.info.name if asr else "",
                                 "diarization": self.config.diarization_model.name if diarization else "",
                                 "backend": self.config.backend})
 
@@ -173,7 +180,7 @@ class ModelService(QObject):
         if replay is not None:
             from app.live_replay import ReplayVisit
 
-            live = ReplayVisit(replay, on_segment=self.segmentRecognised.emit)
+            live = ReplayVisit(replay, on_segment=lambda s: self._emit(self.segmentRecognised, s))
         else:
             asr = self._engine("asr", self.config.asr_model)
             if asr is None:
@@ -184,7 +191,7 @@ class ModelService(QObject):
 
             live = LiveVisit(asr, self._engine("diarization", self.config.diarization_model),
                              asr_options=TranscriptionOptions(language=self.config.language),
-                             on_segment=self.segmentRecognised.emit)
+                             on_segment=lambda s: self._emit(self.segmentRecognised, s))
         with self._lock:
             pending, self._pending, self._live = self._pending, [], live
         for samples in pending:
@@ -201,8 +208,9 @@ class ModelService(QObject):
             live, self._live = self._live, None
         if live is None:
             raise RuntimeError("no visit is being recorded")
-        transcript = live.stop(progress=self.stageChanged.emit, cancel=self._cancel.is_set)
-        self.transcriptReady.emit(transcript)
+        transcript = live.stop(progress=lambda stage, f: self._emit(self.stageChanged, stage, f),
+                               cancel=self._cancel.is_set)
+        self._emit(self.transcriptReady, transcript)
         self._do_draft(transcript.utterances, template, visit_id)
 
     def _do_file(self, path, template, visit_id: str) -> None:
@@ -218,7 +226,7 @@ class ModelService(QObject):
             while sum(self._live.backlog().values()) > 20:  # keep memory bounded on a long file
                 time.sleep(0.05)
             if audio.duration:
-                self.stageChanged.emit("asr", min(0.99, audio.decoded_seconds / audio.duration))
+                self._emit(self.stageChanged, "asr", min(0.99, audio.decoded_seconds / audio.duration))
         self._do_stop(template, visit_id)
 
     def _draft_fn(self):
@@ -236,14 +244,14 @@ class ModelService(QObject):
             if self._cancel.is_set():
                 raise Cancelled()
             streamed[section_id] = streamed.get(section_id, "") + text
-            self.sectionText.emit(section_id, streamed[section_id])
+            self._emit(self.sectionText, section_id, streamed[section_id])
         return on_text
 
     def _do_draft(self, utterances, template, visit_id: str) -> None:
-        self.stageChanged.emit("record", 0.0)
+        self._emit(self.stageChanged, "record", 0.0)
         record = self._draft_fn()(tuple(utterances), template, visit_id, on_text=self._on_text())
-        self.stageChanged.emit("record", 1.0)
-        self.recordReady.emit(record)
+        self._emit(self.stageChanged, "record", 1.0)
+        self._emit(self.recordReady, record)
 
     def _do_regenerate(self, utterances, template, section_id: str, visit_id: str) -> None:
         from summarizer.templates import find_template
@@ -253,4 +261,4 @@ class ModelService(QObject):
         if not only.sections:
             raise ValueError(f"the template {full.id} has no section {section_id!r}")
         record = self._draft_fn()(tuple(utterances), only, visit_id, on_text=self._on_text())
-        self.sectionRegenerated.emit(record.section(section_id))
+        self._emit(self.sectionRegenerated, record.section(section_id))

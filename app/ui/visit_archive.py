@@ -77,9 +77,10 @@ class VisitArchive:
             self.record(store_id, record, author=doctor, reason="edit")
         self._do("sign", lambda: self.store.sign(store_id, doctor))
 
-    def audio(self, store_id, path: Path) -> bool:
+    def audio(self, store_id, path: Path, duration_s: float | None = None) -> bool:
         """Encrypt the finished recording into the store; True when it is safely there."""
-        return self._do("audio", lambda: self.store.attach_audio(store_id, Path(path)) is not None, False)
+        return self._do("audio", lambda: self.store.attach_audio(store_id, Path(path), duration_s) is not None,
+                        False)
 
     def log(self, action: str, store_id, details: dict | None = None) -> None:
         self._do(action, lambda: self.store.log(action, store_id, details))
