@@ -3,7 +3,8 @@
 Per size (Qwen2.5 shapes, int8, CPU): prefill tokens/s, decode tokens/s at a short and a long context with the
 decode roofline from the measured memory read bandwidth, and the time to a full record of a 10-minute visit three
 ways — every section with the whole prompt (no cache), sections one after another with the shared prefix cached,
-and all sections as one batch with the prefix cached. Token counts are fixed (end of text is suppressed until each
+and all sections as one batch with the prefix cached (run last: its key/value caches, one per section at the
+full context, set the process's peak memory; see :func:`kv_cache_bytes`). Token counts are fixed (end of text is suppressed until each
 section's length), so runs are comparable. Each size runs in its own process so its peak memory is its own.
 Prints JSON; run as ``tingji bench llm`` or ``python benchmarks/llm.py``.
 """
@@ -19,7 +20,7 @@ import time
 
 import numpy as np
 
-__all__ = ["run_one", "main", "VISIT_PROMPT_TOKENS", "SECTION_TOKENS"]
+__all__ = ["run_one", "main", "kv_cache_bytes", "memory_bandwidth_gbs", "VISIT_PROMPT_TOKENS", "SECTION_TOKENS"]
 
 # A 10-minute Mandarin visit: ~2,500 characters of speech ≈ 1,800 Qwen tokens, plus utterance numbers and role
 # labels (~150 utterances × 8) and the rules (~250): about 3,200 prompt tokens shared by every section.
@@ -45,6 +46,16 @@ def memory_bandwidth_gbs(megabytes: int = 512, repeats: int = 5) -> float:
         buffer.sum()
         best = min(best, time.perf_counter() - started)
     return buffer.nbytes / best / 1e9
+
+
+def kv_cache_bytes(shape, tokens: int) -> int:
+    """Key/value cache of one sequence of ``tokens`` as CTranslate2 4.8 holds it on the CPU: float32, and as wide
+    as the model (all query heads), not the grouped-query width — inferred from peak memory: one 3,270-token
+    context adds about 1.1 GB (28 layers x 2 x 3,270 x 1,536 x 4 bytes), and a 9-section batch behind a cached
+    3,200-token static prompt peaked at 12.9 GB (model 1.5 GB + 9 x 1.1 GB + activations). That batch is what made
+    ``tingji bench llm`` peak at 14 GB; the sequential modes peak near 4.5 GB.
+    """
+    return 2 * shape.layers * tokens * shape.hidden * 4
 
 
 class _Runner:
@@ -113,8 +124,12 @@ def run_one(size: str, *, threads: int = 0, prompt_tokens: int = VISIT_PROMPT_TO
         naive = sum(runner.generate([shared + s], [n]) for s, n in zip(suffixes, lengths))
         shared = runner.random_tokens(prompt_tokens)  # a new visit: nothing cached yet
         cached = sum(runner.generate([s], [n], static=shared) for s, n in zip(suffixes, lengths))
+        before_batch_mb = _peak_rss_mb()
         shared = runner.random_tokens(prompt_tokens)
         batched = runner.generate(suffixes, lengths, static=shared)
+        result["peak_rss_mb_before_batched"] = round(before_batch_mb)
+        result["peak_rss_mb_after_batched"] = round(_peak_rss_mb())
+        result["kv_cache_mb_per_sequence"] = round(kv_cache_bytes(SHAPES[size], prompt_tokens) / 2**20)
         result["record_10min_visit"] = {
             "sections": len(lengths), "prompt_tokens_shared": prompt_tokens, "new_tokens": sum(lengths),
             "sequential_no_cache_s": round(naive, 3), "sequential_prefix_cached_s": round(cached, 3),

@@ -1,8 +1,9 @@
-"""``tingji bench asr|diarization|llm``: speed benchmarks that print JSON (random weights at real sizes)."""
+"""``tingji bench asr|diarization|llm|visit|ui``: speed benchmarks that print JSON (random weights at real sizes)."""
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 __all__ = ["register"]
 
@@ -26,6 +27,16 @@ def register(subparsers) -> None:
     llm.add_argument("--threads", type=int, default=0)
     llm.add_argument("--prompt-tokens", type=int, default=3200, help="shared prompt of a 10-minute visit")
     llm.set_defaults(handler=run_llm)
+    from app.visit_benchmark import build_parser
+
+    visit = stages.add_parser("visit", help="time from Stop to a complete record for a whole synthetic visit")
+    build_parser(visit)
+    visit.set_defaults(handler=run_visit)
+    ui = stages.add_parser("ui", help="longest event-loop stall of the window during a replayed visit")
+    ui.add_argument("--asr", type=Path, help="Whisper folder (default: replay the sample's reference text)")
+    ui.add_argument("--diarization", type=Path, help="pyannote pipeline folder")
+    ui.add_argument("--speed", type=float, default=1.0, help="replay speed (1 = real time, 0 = as fast as possible)")
+    ui.set_defaults(handler=run_ui)
 
 
 def run_asr(args: argparse.Namespace) -> int:
@@ -45,3 +56,21 @@ def run_llm(args: argparse.Namespace) -> int:
 
     return llm_benchmark.main(["--sizes", args.sizes, "--record-sizes", args.record_sizes, "--threads",
                                str(args.threads), "--prompt-tokens", str(args.prompt_tokens)])
+
+
+def run_visit(args: argparse.Namespace) -> int:
+    from app import visit_benchmark
+
+    argv = ["--profile", args.profile, "--minutes", str(args.minutes), "--pace", args.pace, "--out", args.out,
+            "--template", args.template, "--inputs", args.inputs, "--sections", args.sections,
+            "--asr-threads", str(args.asr_threads), "--diarization-threads", str(args.diarization_threads),
+            "--llm-threads", str(args.llm_threads), "--diarization-step", str(args.diarization_step),
+            "--min-silence-ms", str(args.min_silence_ms), "--beam-size", str(args.beam_size)]
+    argv += ["--batch"] * args.batch + ["--no-naive"] * (not args.naive) + ["--variants"] * args.variants
+    return visit_benchmark.main(argv)
+
+
+def run_ui(args: argparse.Namespace) -> int:
+    from app.ui.responsiveness import main
+
+    return main(asr=args.asr, diarization=args.diarization, speed=args.speed)
