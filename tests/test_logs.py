@@ -105,8 +105,10 @@ def test_platform_log_folders(monkeypatch, tmp_path):
     assert log_dir() == tmp_path / "home" / "logs"
 
 
-def test_cli_writes_its_log_under_tingji_home(tmp_path):
+def test_cli_writes_its_log_under_tingji_home(tmp_path, monkeypatch):
     from cli_runner import tingji
+
+    monkeypatch.delenv("TINGJI_LOG_DIR", raising=False)  # conftest points other tests elsewhere
 
     proc, attempts = tingji("templates", "list", tmp_path=tmp_path)
     assert proc.returncode == 0, proc.stderr
