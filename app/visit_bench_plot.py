@@ -32,12 +32,10 @@ def draw_timeline(spans: Sequence[tuple[str, float, float]], path: Path, *, stop
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QRectF, Qt
     from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen
-    from PySide6.QtWidgets import QApplication
 
-    # Text needs a font database. A QApplication, not a QGuiApplication: widgets made later in the same process
-    # (the window, its tests) need one.
-    app = QApplication.instance() or QApplication([])
-    assert app is not None
+    from app.qt_app import ensure_application
+
+    ensure_application()  # text needs a font database
 
     rows = list(dict.fromkeys(_row(s) for s, _, _ in spans))
     end = max([e for _, _, e in spans] + [stop_at + 1.0])

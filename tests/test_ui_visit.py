@@ -132,10 +132,10 @@ def test_a_whole_visit_from_the_microphone_to_a_signed_copied_record(make_window
 
 def test_with_no_model_the_sample_visit_opens_and_sentences_lead_to_their_evidence(make_window, qtbot, tmp_path):
     window = make_window()
-    report = window.run_startup_check()
-    assert report["asr"] is None
-    assert window.notice.isVisible() and "tingji models install" in window.notice.text()
+    window.run_startup_check()
     _wait_for_record(qtbot, window)
+    assert window.models["asr"] == ""
+    assert window.notice.isVisible() and "tingji models install" in window.notice.text()
     record = window.visit.record
     assert record.provenance.backend == "extractive"
     assert "示例" in window.transcript_view.caption.text()
@@ -162,6 +162,27 @@ def test_with_no_model_the_sample_visit_opens_and_sentences_lead_to_their_eviden
     bundle = json.loads(fhir.read_text(encoding="utf-8"))
     assert bundle["entry"][0]["resource"]["resourceType"] == "Composition"
     assert window.export_pdf(tmp_path / "record.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_an_installed_model_that_fails_verification_is_named_and_the_sample_opens(make_window, qtbot, tmp_path,
+                                                                                   tiny_whisper):
+    import shutil
+
+    from asr.manifest import write_manifest
+
+    installed = tmp_path / "home" / "models" / "asr" / "tiny"
+    shutil.copytree(tiny_whisper, installed)
+    write_manifest(installed, kind="asr", name="tiny", version="1")
+    with open(installed / "model.bin", "r+b") as f:  # one byte changed after packing
+        f.seek(100)
+        byte = f.read(1)
+        f.seek(100)
+        f.write(bytes([byte[0] ^ 0xFF]))
+    window = make_window()
+    window.run_startup_check()  # returns at once: the models are checked on the model thread
+    _wait_for_record(qtbot, window)
+    assert window.models["asr"] == "" and window.visit.reference
+    assert "model.bin" in window.notice.text() and "tingji models install" in window.notice.text()
 
 
 def test_english_interface_is_available(make_window, qtbot):

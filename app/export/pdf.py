@@ -11,8 +11,6 @@ Qt is imported inside the functions: the CLI imports this module only when it ex
 from __future__ import annotations
 
 import logging
-import os
-import sys
 import unicodedata
 from datetime import datetime
 from html import escape
@@ -34,7 +32,6 @@ _RESOLUTION = 300
 _MARGIN_MM = 18.0
 _BODY_PT = 11
 _FOOTER_PT = 8
-_app = None  # the QGuiApplication this module had to create, kept alive
 
 _LABELS = {
     "zh": {"patient": "姓名", "id": "病历号", "sex": "性别", "age": "年龄", "department": "科室", "date": "日期",
@@ -51,21 +48,9 @@ def _labels(record: Record) -> dict:
 
 
 def _ensure_app():
-    """The running Qt application, or a new one (offscreen when there is no display).
+    from app.qt_app import ensure_application
 
-    The one created is a ``QApplication`` (a ``QGuiApplication`` that also allows widgets): a plain
-    ``QGuiApplication`` would make every later widget in the same process fail, e.g. a window opened after a CLI
-    export, or widget tests run after an export test.
-    """
-    global _app
-    from PySide6.QtWidgets import QApplication
-
-    app = QApplication.instance()
-    if app is None:
-        if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
-            os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-        app = _app = QApplication([sys.argv[0] if sys.argv else "tingji"])
-    return app
+    return ensure_application()
 
 
 def cjk_family() -> str:

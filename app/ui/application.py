@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
-import sys
 from pathlib import Path
 
 __all__ = ["create_window", "run"]
@@ -16,16 +14,9 @@ def _application():
     from app.offline import enforce_offline
 
     enforce_offline()  # before any model library is imported
-    from PySide6.QtWidgets import QApplication
+    from app.qt_app import ensure_application
 
-    app = QApplication.instance()
-    if app is None:
-        if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
-            os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-        app = QApplication([sys.argv[0] if sys.argv else "tingji"])
-        app.setOrganizationName("TingJi")
-        app.setApplicationName("TingJi")
-    return app
+    return ensure_application()
 
 
 def _use_cjk_font(app) -> str:
@@ -80,9 +71,5 @@ def run(*, sample: bool = False, replay: bool = False, language: str | None = No
     window = create_window(language=language)
     window.show()
     window.offer_recovery()
-    report = window.run_startup_check()
-    if replay:
-        window.replay_sample()
-    elif sample and report["asr"] is not None:
-        window.open_sample()
+    window.run_startup_check(then="replay" if replay else "sample" if sample else "")
     return app.exec()

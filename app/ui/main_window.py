@@ -155,7 +155,7 @@ class MainWindow(OutputActions, StartupActions, QMainWindow):
             action = language_menu.addAction(label)
             action.triggered.connect(lambda _=False, c=code: self.choose_language(c))
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
-        help_menu.addAction(self.tr("Check models and microphone")).triggered.connect(self.run_startup_check)
+        help_menu.addAction(self.tr("Check models and microphone")).triggered.connect(self.check_again)
 
     def _connect(self) -> None:
         bar, service = self.record_bar, self.service
@@ -338,8 +338,13 @@ class MainWindow(OutputActions, StartupActions, QMainWindow):
                 self.stop_recording()  # the replayed file ended
 
     # ------------------------------------------------------------------------------------ processing results
+    def check_again(self) -> None:
+        """Help ▸ Check models and microphone."""
+        self.run_startup_check()
+
     def _on_models_loaded(self, info: dict) -> None:
         self.models = info
+        self.models_checked(info)
 
     def _on_stage(self, stage: str, fraction: float) -> None:
         names = {"asr": self.tr("Transcribing the last words"), "diarization": self.tr("Separating speakers"),
@@ -391,6 +396,10 @@ class MainWindow(OutputActions, StartupActions, QMainWindow):
 
     def _on_failed(self, stage: str, message: str) -> None:
         self.stage_bar.hide()
+        if stage == "load":  # e.g. an installed model that fails verification: go on without it
+            self.models = {"asr": "", "diarization": "", "backend": self.service.config.backend}
+            self.models_checked(self.models, self.tr("%1 failed: %2").replace("%1", stage).replace("%2", message))
+            return
         self.tell(self.tr("%1 failed: %2").replace("%1", stage).replace("%2", message))
         if self.record_bar.state == "processing":
             self.record_bar.set_state("idle")

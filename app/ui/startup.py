@@ -8,32 +8,27 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
-__all__ = ["StartupActions", "startup_report"]
+__all__ = ["StartupActions"]
 
 log = logging.getLogger(__name__)
-
-
-def startup_report(config, microphones: list[str], device_error: str = "") -> dict:
-    """What is installed and usable (no Qt): ``{"asr", "diarization", "llm", "microphones", "problems"}``."""
-    resolved = config.resolved()
-    problems = []
-    if resolved.asr_model is None:
-        problems.append("no speech model")
-    if resolved.asr_model is not None and resolved.diarization_model is None:
-        problems.append("no speaker model")
-    if config.backend == "ctranslate2" and resolved.llm_model is None:
-        problems.append("no LLM")
-    if not microphones:
-        problems.append(device_error or "no microphone")
-    return {"asr": resolved.asr_model, "diarization": resolved.diarization_model, "llm": resolved.llm_model,
-            "microphones": list(microphones), "problems": problems}
 
 
 class StartupActions:
     """Mixed into :class:`app.ui.main_window.MainWindow`."""
 
-    def run_startup_check(self) -> dict:
-        """Check models and microphone, tell the doctor plainly, and open the sample when nothing can transcribe."""
+    def run_startup_check(self, then: str = "") -> list[str]:
+        """Check the microphone now and ask the model service to find, verify and load the models.
+
+        Finding installed models hashes them the first time (gigabytes), so it happens on the model thread; the
+        verdict arrives through ``modelsLoaded`` (or ``failed``) and :meth:`models_checked` tells the doctor.
+
+        Args:
+            then: ``"sample"`` opens the sample visit, ``"replay"`` replays it as a recording, once the models are
+                known; with no speech model the sample opens anyway.
+
+        Returns:
+            The microphones found.
+        """
         from app.capture import AudioDeviceError, list_input_devices
 
         devices, device_error = [], ""
@@ -42,25 +37,39 @@ class StartupActions:
                 devices = list_input_devices()
             except AudioDeviceError as error:
                 device_error = str(error)
-        config = self.settings.engine_config()
-        names = [d.name for d in devices] if self.stream_factory is None else ["file input"]
-        report = startup_report(config, names, device_error)
-        self.service.load(config)
-        lines = []
-        if report["asr"] is None:
+        self._microphone_problem = ""
+        if self.stream_factory is None and not devices:
+            self._microphone_problem = self.tr("No microphone found: %1").replace(
+                "%1", device_error or self.tr("connect one and restart TingJi"))
+        self.tell(self._microphone_problem)
+        self._after_check, self.checking_models = then, True
+        self.service.load(self.settings.engine_config())
+        return [d.name for d in devices] if self.stream_factory is None else ["file input"]
+
+    def models_checked(self, info: dict, problem: str = "") -> None:
+        """The service found (or failed to load) the models: say what is missing, open the sample if needed.
+
+        Only after :meth:`run_startup_check`; a plain reload of the models leaves the window as it is.
+        """
+        if not getattr(self, "checking_models", False):
+            return
+        self.checking_models = False
+        lines = [problem] if problem else []
+        if not info.get("asr"):
             lines.append(self.tr("No speech model is installed, so TingJi cannot transcribe yet. The sample visit is "
                                  "open so you can see the whole flow; the record is written without a language "
                                  "model. Ask IT to install the model packs (tingji models install)."))
-        elif report["diarization"] is None:
+        elif not info.get("diarization"):
             lines.append(self.tr("No speaker model is installed: the transcript will not tell doctor and patient "
                                  "apart."))
-        if self.stream_factory is None and not devices:
-            lines.append(self.tr("No microphone found: %1").replace("%1", device_error or self.tr("connect one and "
-                                                                                                 "restart TingJi")))
+        if getattr(self, "_microphone_problem", ""):
+            lines.append(self._microphone_problem)
         self.tell("\n".join(lines))
-        if report["asr"] is None and self.visit is None:
+        then, self._after_check = getattr(self, "_after_check", ""), ""
+        if then == "replay":
+            self.replay_sample()
+        elif self.visit is None and (then == "sample" or not info.get("asr")):
             self.open_sample()
-        return report
 
     # -------------------------------------------------------------------------------------------- sample
     def open_sample(self) -> None:

@@ -13,7 +13,7 @@ log = logging.getLogger(__name__)
 
 def _template_fields(template) -> dict:
     return {"template_id": template.id, "template_version": str(template.version),
-            "template_hash": getattr(template, "sha256", "")}
+            "template_hash": template.sha256}
 
 
 class VisitArchive:
