@@ -1,5 +1,9 @@
 """The responsiveness probe runs a replayed visit to a record and reports the event-loop stalls it saw."""
 
+import pytest
+
+pytestmark = pytest.mark.window
+
 
 def test_the_probe_reports_stalls_of_a_replayed_visit(qapp, monkeypatch, tmp_path):
     monkeypatch.setenv("TINGJI_HOME", str(tmp_path))

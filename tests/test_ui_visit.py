@@ -22,6 +22,8 @@ from app.ui.engine_config import EngineConfig
 from app.ui.player import EvidencePlayer
 from app.ui.settings import AppSettings
 
+pytestmark = pytest.mark.window
+
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = Path(os.environ.get("TINGJI_ARTIFACTS", ROOT / "test-artifacts"))
 WAIT = 120_000  # ms: generous for a loaded 2-core CI machine
