@@ -35,11 +35,13 @@ def _looped_sample(minutes: float) -> np.ndarray:
     return np.resize(base, target).astype(np.float32)
 
 
-def run(minutes: float = 10.0, size: str = "community-1", threads: int = 0, modes=("incremental", "file")) -> dict:
+def run(minutes: float = 10.0, size: str = "community-1", threads: int = 0, modes=("incremental", "file"),
+        live_step: float | None = None) -> dict:
     """Measure file and incremental modes on ``minutes`` of audio with a random pipeline of ``size``."""
     from diarization.diarize import IncrementalDiarizer, diarize_audio
     from diarization.model import load_diarization
     from diarization.random_models import cached_random_pipeline
+    from diarization.types import DiarizationOptions
 
     folder = cached_random_pipeline(size)
     started = time.perf_counter()
@@ -54,7 +56,7 @@ def run(minutes: float = 10.0, size: str = "community-1", threads: int = 0, mode
         "embedding_batch_size": engine.pipeline.embedding_batch_size,
     }
     if "incremental" in modes:
-        diarizer = IncrementalDiarizer(engine)
+        diarizer = IncrementalDiarizer(engine, DiarizationOptions(live_step=live_step))
         live_s = 0.0
         for i in range(0, len(audio), 16000):
             t0 = time.perf_counter()
@@ -70,6 +72,7 @@ def run(minutes: float = 10.0, size: str = "community-1", threads: int = 0, mode
             "left_at_stop_s": round(stop_s, 2),
             "speakers": len(result.speakers),
             "windows": diarizer.chunks_done,
+            "window_step_s": diarizer.step_s,
         }
     if "file" in modes:
         t0 = time.perf_counter()
@@ -97,8 +100,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size", default="community-1")
     parser.add_argument("--threads", type=int, default=0)
     parser.add_argument("--modes", default="incremental,file")
+    parser.add_argument("--live-step", type=float, help="seconds between live windows (default: the pipeline's)")
     args = parser.parse_args(argv)
-    print(json.dumps(run(args.minutes, args.size, args.threads, tuple(args.modes.split(","))), indent=2))
+    modes = tuple(args.modes.split(","))
+    print(json.dumps(run(args.minutes, args.size, args.threads, modes, args.live_step), indent=2))
     return 0
 
 

@@ -142,7 +142,12 @@ class IncrementalDiarizer:
         self.options = options or DiarizationOptions()
         pipeline = engine.pipeline
         self._window = int(round(pipeline._segmentation.duration * engine.sample_rate))
-        self._step = int(round(pipeline._segmentation.step * engine.sample_rate))
+        step = self.options.live_step
+        self.step_s = pipeline._segmentation.step if step is None else step
+        if not 0 < self.step_s <= pipeline._segmentation.duration:
+            raise ValueError(f"live_step must be in (0, {pipeline._segmentation.duration}] seconds, "
+                             f"not {self.step_s}")
+        self._step = int(round(self.step_s * engine.sample_rate))
         self._audio = np.zeros(0, dtype=np.float32)
         self._audio_start = 0  # absolute index of self._audio[0]
         self._total = 0
@@ -177,7 +182,8 @@ class IncrementalDiarizer:
         pipeline = self.engine.pipeline
         tensor = torch.from_numpy(np.ascontiguousarray(chunk, dtype=np.float32))[None]
         segmentation = pipeline._segmentation.infer(tensor[None])  # (1, frames, local speakers)
-        window = SlidingWindow(start=0.0, duration=pipeline._segmentation.duration, step=pipeline._segmentation.step)
+        window = SlidingWindow(start=0.0, duration=pipeline._segmentation.duration,
+                               step=self._step / self.engine.sample_rate)
         file = {"waveform": tensor, "sample_rate": self.engine.sample_rate, "uri": "chunk"}
         embeddings = pipeline.get_embeddings(
             file, SlidingWindowFeature(segmentation, window), exclude_overlap=pipeline.embedding_exclude_overlap
@@ -201,7 +207,8 @@ class IncrementalDiarizer:
             start = num_full * self._step
             tail = self._audio[start - self._audio_start:]
             self._process(np.pad(tail, (0, self._window - tail.size)))
-        window = SlidingWindow(start=0.0, duration=pipeline._segmentation.duration, step=pipeline._segmentation.step)
+        window = SlidingWindow(start=0.0, duration=pipeline._segmentation.duration,
+                               step=self._step / self.engine.sample_rate)
         segmentations = SlidingWindowFeature(np.stack(self._segmentations), window)
         embeddings = np.stack(self._embeddings)
         placeholder = {"waveform": torch.zeros(1, 1), "sample_rate": self.engine.sample_rate, "uri": "visit"}

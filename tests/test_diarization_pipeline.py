@@ -45,6 +45,32 @@ def test_incremental_mode_matches_file_mode(diar_engine, long_visit):
     assert result.model["mode"] == "incremental"
 
 
+def test_a_coarser_live_step_does_less_work_and_equals_file_mode_at_that_step(diar_engine, long_visit):
+    segmentation = diar_engine.pipeline._segmentation
+    fine = IncrementalDiarizer(diar_engine)
+    coarse = IncrementalDiarizer(diar_engine, DiarizationOptions(live_step=5.0))
+    for i in range(0, len(long_visit), SR // 2):
+        fine.push(long_visit[i:i + SR // 2])
+        coarse.push(long_visit[i:i + SR // 2])
+    assert coarse.step_s == 5.0 and fine.step_s == segmentation.step
+    assert coarse.chunks_done * 5.0 == pytest.approx(fine.chunks_done * segmentation.step, abs=5.0)
+    result = coarse.finish()
+    original = segmentation.step
+    segmentation.step = 5.0
+    try:
+        reference = diarize_audio(diar_engine, long_visit)
+    finally:
+        segmentation.step = original
+    assert result.turns and result.turns == reference.turns
+    assert result.speakers == reference.speakers
+
+
+@pytest.mark.parametrize("step", [0.0, -1.0, 11.0])
+def test_a_live_step_outside_the_window_is_refused(diar_engine, step):
+    with pytest.raises(ValueError, match="live_step"):
+        IncrementalDiarizer(diar_engine, DiarizationOptions(live_step=step))
+
+
 def test_speaker_count_is_honoured(diar_engine, long_visit):
     result = diarize_audio(diar_engine, long_visit, DiarizationOptions(num_speakers=2))
     assert len(result.speakers) == 2
