@@ -73,8 +73,6 @@ def _load_models(profile: dict, args) -> tuple:
     asr = load_whisper(whisper_dir, device=profile["device"], threads=args.asr_threads)
     asr = WhisperEngine(LengthCappedWhisper(asr.model), asr.info)
     diar = load_diarization(pipeline_dir, device=profile["device"], threads=args.diarization_threads)
-    if args.diarization_step:
-        diar.pipeline._segmentation.step = args.diarization_step
     generator = ctranslate2.Generator(str(llm_dir), device=profile["device"], compute_type=profile["compute_type"],
                                       intra_threads=args.llm_threads if profile["device"] == "cpu" else 0)
     vocabulary = json.loads((llm_dir / "vocabulary.json").read_text(encoding="utf-8"))
@@ -172,7 +170,8 @@ def run(args) -> dict:
 
     from asr.audio import SAMPLE_RATE
     from summarizer.templates import find_template
-    from app.live import LiveVisit
+    from app.live import LiveVisit, live_diarization_options
+    from diarization.types import DiarizationOptions
     from app.visit_bench_live import Timeline, feed_live
     from app.visit_bench_llm import ForcedDecoder, measure_speed
     from app.visit_bench_plot import draw_timeline
@@ -194,8 +193,11 @@ def run(args) -> dict:
     decoder = ForcedDecoder(generator, vocabulary)
     timeline = Timeline()
 
+    live_options = live_diarization_options(diar, DiarizationOptions(live_step=args.diarization_step or None))
+
     def make_live(clock):
-        return LiveVisit(asr, diar, asr_options=options, clock=clock)
+        return LiveVisit(asr, diar, asr_options=options, diarization_options=live_options, clock=clock,
+                         yield_to_asr=args.yield_to_asr)
 
     fed = feed_live(make_live, visit.audio, pace=args.pace, timeline=timeline)
     record = _record_stage(visit, template, decoder, timeline, inputs=args.inputs, batch=args.batch,
@@ -231,7 +233,9 @@ def run(args) -> dict:
                     "cores": os.cpu_count()},
         "choices": {"inputs": args.inputs, "batch": args.batch, "sections": args.sections,
                     "vad_min_silence_ms": args.min_silence_ms, "asr_beam_size": args.beam_size,
-                    "diarization_step_s": args.diarization_step or diar.pipeline._segmentation.step},
+                    "live_diarization_step_s": live_options.live_step or diar.pipeline._segmentation.step,
+                    "naive_diarization_step_s": diar.pipeline._segmentation.step,
+                    "diarization_yields_to_asr": args.yield_to_asr},
         "load_s": round(load_s, 1),
         "time_to_note_s": round(time_to_note, 2),
         "target_s": profile["target_s"],
@@ -293,10 +297,15 @@ def build_parser(parser: argparse.ArgumentParser | None = None) -> argparse.Argu
     parser.add_argument("--batch", action="store_true", help="decode the sections as one batch")
     parser.add_argument("--sections", choices=("all", "hybrid"), default="all",
                         help="hybrid: the LLM writes 现病史 and 处理意见, the rest is extractive")
-    parser.add_argument("--asr-threads", type=int, default=1)
-    parser.add_argument("--diarization-threads", type=int, default=1)
+    parser.add_argument("--asr-threads", type=int, default=0, help="0: every core")
+    parser.add_argument("--diarization-threads", type=int, default=0,
+                        help="torch threads (0: every core); live diarization uses one while it yields to ASR")
     parser.add_argument("--llm-threads", type=int, default=0, help="0: every core")
-    parser.add_argument("--diarization-step", type=float, default=0.0, help="seconds; 0 keeps the pipeline's")
+    parser.add_argument("--diarization-step", type=float, default=0.0,
+                        help="seconds between live diarization windows; 0: the product's choice for the device "
+                             "(app.live.live_diarization_options: 5 s on a CPU)")
+    parser.add_argument("--no-yield", dest="yield_to_asr", action="store_false",
+                        help="live diarization at normal priority with its own torch threads")
     parser.add_argument("--min-silence-ms", type=int, default=500)
     parser.add_argument("--beam-size", type=int, default=1)
     parser.add_argument("--no-naive", dest="naive", action="store_false")

@@ -95,3 +95,32 @@ def test_push_after_stop_is_refused(engine):
     live.stop()
     with pytest.raises(RuntimeError):
         live.push(np.zeros(BLOCK, dtype=np.float32))
+
+
+def test_diarization_yields_the_cpu_to_the_live_transcript_while_recording(engine, diar_engine, visit_audio):
+    import os
+
+    import torch
+
+    before = torch.get_num_threads()
+    live = LiveVisit(engine, diar_engine, asr_options=DETERMINISTIC)
+    worker = live._diarize_worker
+    _feed(live, visit_audio[: 16000 * 2])
+    while worker.queue.qsize():  # the thread has started and is working
+        threading.Event().wait(0.01)
+    assert worker.lowered, "the diarization thread must run below the ASR thread's priority"
+    assert os.getpriority(os.PRIO_PROCESS, worker.native_id) > os.getpriority(os.PRIO_PROCESS, live._asr.native_id)
+    assert torch.get_num_threads() == 1
+    live.stop()
+    assert torch.get_num_threads() == before
+
+
+def test_the_live_step_follows_the_device(diar_engine):
+    from dataclasses import replace
+
+    from app.live import LIVE_STEP_CPU_S, live_diarization_options
+    from diarization.types import DiarizationOptions
+
+    assert live_diarization_options(diar_engine).live_step == LIVE_STEP_CPU_S
+    assert live_diarization_options(diar_engine, DiarizationOptions(live_step=2.0)).live_step == 2.0
+    assert live_diarization_options(replace(diar_engine, device="cuda")).live_step is None

@@ -186,11 +186,12 @@ class ModelService(QObject):
             if asr is None:
                 raise RuntimeError("no speech model is installed, so nothing can be transcribed; the audio is kept "
                                    "and can be processed once IT installs a model (tingji models install)")
-            from app.live import LiveVisit
+            from app.live import LiveVisit, live_diarization_options
             from asr.types import TranscriptionOptions
 
-            live = LiveVisit(asr, self._engine("diarization", self.config.diarization_model),
-                             asr_options=TranscriptionOptions(language=self.config.language),
+            diarization = self._engine("diarization", self.config.diarization_model)
+            live = LiveVisit(asr, diarization, asr_options=TranscriptionOptions(language=self.config.language),
+                             diarization_options=live_diarization_options(diarization) if diarization else None,
                              on_segment=lambda s: self._emit(self.segmentRecognised, s))
         with self._lock:
             pending, self._pending, self._live = self._pending, [], live
