@@ -99,6 +99,33 @@ def test_record_of_the_sample_visit(llm_backend):
     assert verdicts and "unchecked" not in verdicts and verdicts.count("supported") < len(verdicts)
 
 
+def test_the_llm_writes_only_the_prose_sections_and_the_rest_comes_from_the_facts(llm_backend):
+    from summarizer.extractive import build_record
+    from summarizer.llm_record import llm_section_ids
+
+    visit = load_sample_visit()
+    template = find_template("outpatient-initial")
+    seen = []
+    record = draft_record(visit.utterances, template, llm_backend, visit_id="sample", compact=True,
+                          llm_sections="prose", on_text=lambda section, text: seen.append(section))
+    facts = build_record(visit.utterances, template, visit_id="sample")
+    assert [s.id for s in record.sections] == [s.id for s in template.sections]
+    assert set(seen) == {"present_illness", "plan"}
+    by_id = {s.id: s for s in record.sections}
+    for section in facts.sections:
+        if section.id not in ("present_illness", "plan"):
+            assert [x.text for x in by_id[section.id].sentences] == [x.text for x in section.sentences]
+    assert [x.text for x in by_id["present_illness"].sentences] != [
+        x.text for x in facts.sections[[s.id for s in facts.sections].index("present_illness")].sentences]
+    p = record.provenance
+    assert p.options["llm_sections"] == ["present_illness", "plan"] and p.options["compact"] is True
+    assert any(n.startswith("written from the extracted facts") and "主诉" in n for n in p.notes)
+    assert llm_section_ids(template, "chief_complaint, plan") == ("chief_complaint", "plan")
+    assert llm_section_ids(template, None) is None and llm_section_ids(template, "all") is None
+    with pytest.raises(ValueError, match="no section nonsense"):
+        llm_section_ids(template, "plan,nonsense")
+
+
 def test_speechless_visit_gives_no_record(llm_backend):
     with pytest.raises(EmptyTranscriptError, match="no recognised speech"):
         draft_record([], find_template("outpatient-initial"), llm_backend)
