@@ -12,14 +12,14 @@ __all__ = ["main", "build_parser"]
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every sub-command registered."""
-    from app.commands import (audit, bench, check, config, diarize, doctor, evaluate, export, gui, models, note,
-                              sample, templates, transcribe, visit)
+    from app.commands import (admin, audit, bench, check, config, diarize, doctor, evaluate, export, gui, models,
+                              note, sample, templates, transcribe, visit)
 
     parser = argparse.ArgumentParser(prog="tingji", description="TingJi 听记 — offline outpatient visit scribe")
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress details to stderr")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in (gui, sample, transcribe, diarize, visit, note, check, export, templates, evaluate, models, bench,
-                   audit, doctor, config):
+                   audit, admin, doctor, config):
         module.register(subparsers)
     return parser
 

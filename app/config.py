@@ -128,6 +128,10 @@ def _apply(config: EffectiveConfig, entries: dict[str, object], where: str, labe
             config.problems.append(ConfigProblem(where, key, f"{error}; ignored"))
 
 
+# Folder keys whose default lies in the data folder (and follows TINGJI_HOME); the name of the sub-folder.
+_DATA_FOLDERS = {"models_dir": "models", "templates.dir": "templates"}
+
+
 def load_config() -> EffectiveConfig:
     """Read every layer and return the effective values with their sources (never raises for bad entries).
 
@@ -140,14 +144,16 @@ def load_config() -> EffectiveConfig:
     for key in KEYS:
         config.values[key] = DEFAULTS.get(key)
         config.sources[key] = "default"
-    config.values["models_dir"] = str(data_dir() / "models")
+    for key, folder in _DATA_FOLDERS.items():
+        config.values[key] = str(data_dir() / folder)
     hospital, user = hospital_config_path(), user_settings_path()
     config.files = {"hospital": str(hospital), "user": str(user)}
     _apply(config, _read_toml(hospital, "hospital", config), str(hospital), f"hospital file {hospital}", admin=True)
     _apply(config, _read_toml(user, "user", config), str(user), f"user settings {user}", admin=False)
     if os.environ.get("TINGJI_HOME"):  # one folder for everything of this user (tests, portable installs)
-        config.values["models_dir"] = str(data_dir() / "models")
-        config.sources["models_dir"] = "environment TINGJI_HOME"
+        for key, folder in _DATA_FOLDERS.items():
+            config.values[key] = str(data_dir() / folder)
+            config.sources[key] = "environment TINGJI_HOME"
     for key, variable in ENV_NAMES.items():
         if os.environ.get(variable):
             _apply(config, {key: os.environ[variable]}, f"environment {variable}", f"environment {variable}",

@@ -1,20 +1,24 @@
 """The configuration keys TingJi knows: type, default, environment variable and validation of each.
 
-| key                   | type                    | default                | environment variable           |
-|-----------------------|-------------------------|------------------------|--------------------------------|
-| models_dir            | folder                  | <data dir>/models      | TINGJI_MODELS_DIR (TINGJI_HOME)|
-| server.url            | http(s) URL             | (none: no server)      | TINGJI_SERVER_URL              |
-| server.model          | text                    | (the first served)     | TINGJI_SERVER_MODEL            |
-| server.api_key_env    | variable name           | TINGJI_SERVER_API_KEY  | TINGJI_SERVER_API_KEY_ENV      |
-| default.department    | text                    | (none)                 | TINGJI_DEFAULT_DEPARTMENT      |
-| default.template      | text                    | outpatient-initial     | TINGJI_DEFAULT_TEMPLATE        |
-| retention.audio_days  | integer ≥ 0             | (none: keep)           | TINGJI_RETENTION_AUDIO_DAYS    |
-| language              | language code or "auto" | zh                     | TINGJI_LANGUAGE                |
-| admin.policy          | password or group       | password               | (hospital file only)           |
-| admin.group           | text                    | (none)                 | (hospital file only)           |
-| log.level             | DEBUG/INFO/WARNING/ERROR| INFO                   | TINGJI_LOG_LEVEL               |
+| key                   | type                    | default                | environment variable               |
+|-----------------------|-------------------------|------------------------|------------------------------------|
+| models_dir            | folder                  | <data dir>/models      | TINGJI_MODELS_DIR (TINGJI_HOME)    |
+| templates.dir         | folder                  | <data dir>/templates   | TINGJI_TEMPLATES_DIR (TINGJI_HOME) |
+| server.url            | http(s) URL             | (none: no server)      | TINGJI_SERVER_URL                  |
+| server.model          | text                    | (the first served)     | TINGJI_SERVER_MODEL                |
+| server.api_key_env    | variable name           | TINGJI_SERVER_API_KEY  | TINGJI_SERVER_API_KEY_ENV          |
+| default.department    | text                    | (none)                 | TINGJI_DEFAULT_DEPARTMENT          |
+| default.template      | text                    | outpatient-initial     | TINGJI_DEFAULT_TEMPLATE            |
+| retention.audio_days  | integer ≥ 0             | (none: keep)           | TINGJI_RETENTION_AUDIO_DAYS        |
+| language              | language code or "auto" | zh                     | TINGJI_LANGUAGE                    |
+| admin.policy          | password or group       | password               | (hospital file only)               |
+| admin.group           | text                    | (none)                 | (hospital file only)               |
+| admin.password_hash   | scrypt$n$r$p$salt$hash  | (none: no admin yet)   | (hospital file only)               |
+| log.level             | DEBUG/INFO/WARNING/ERROR| INFO                   | TINGJI_LOG_LEVEL                   |
 
 The API key itself is never stored in a file: ``server.api_key_env`` names the variable that holds it.
+``templates.dir`` holds the templates department admins publish (see :mod:`app.template_library`);
+``admin.password_hash`` is written by ``tingji admin set-password`` (see :mod:`app.admin_role`).
 """
 
 from __future__ import annotations
@@ -25,8 +29,9 @@ from urllib.parse import urlparse
 __all__ = ["KEYS", "DEFAULTS", "ENV_NAMES", "HOSPITAL_ONLY", "LOG_LEVELS", "validate"]
 
 KEYS = (
-    "models_dir", "server.url", "server.model", "server.api_key_env", "default.department", "default.template",
-    "retention.audio_days", "language", "admin.policy", "admin.group", "log.level",
+    "models_dir", "templates.dir", "server.url", "server.model", "server.api_key_env", "default.department",
+    "default.template", "retention.audio_days", "language", "admin.policy", "admin.group", "admin.password_hash",
+    "log.level",
 )
 DEFAULTS: dict[str, object] = {
     "server.api_key_env": "TINGJI_SERVER_API_KEY",
@@ -35,12 +40,13 @@ DEFAULTS: dict[str, object] = {
     "admin.policy": "password",
     "log.level": "INFO",
 }
-HOSPITAL_ONLY = frozenset({"admin.policy", "admin.group"})
+HOSPITAL_ONLY = frozenset({"admin.policy", "admin.group", "admin.password_hash"})
 ENV_NAMES = {key: "TINGJI_" + key.replace(".", "_").upper() for key in KEYS if key not in HOSPITAL_ONLY}
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
 _LANGUAGE = re.compile(r"^(auto|[a-z]{2,3}(-[A-Za-z]{2,4})?)$")
 _VARIABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_SCRYPT = re.compile(r"^scrypt\$[0-9]+\$[0-9]+\$[0-9]+\$[0-9a-f]{16,}\$[0-9a-f]{32,}$")
 
 
 def _text(value: object) -> str:
@@ -113,6 +119,8 @@ def validate(key: str, value: object, *, text: bool = False) -> object:
         return _choice(value, ("password", "group"))
     if key == "log.level":
         return _choice(value, LOG_LEVELS, upper=True)
+    if key == "admin.password_hash":
+        return _pattern(value, _SCRYPT, "a hash written by `tingji admin set-password` (scrypt$n$r$p$salt$hash)")
     if key in KEYS:
         return _text(value)
     raise ValueError(f"unknown key {key!r}")

@@ -169,7 +169,7 @@ def run(args) -> dict:
     import ctranslate2
 
     from asr.audio import SAMPLE_RATE
-    from summarizer.templates import find_template
+    from app.template_library import find_template
     from app.live import LiveVisit, live_diarization_options
     from diarization.types import DiarizationOptions
     from app.visit_bench_live import Timeline, feed_live

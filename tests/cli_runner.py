@@ -9,8 +9,9 @@ NETBLOCK = Path(__file__).resolve().parent / "netblock"
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def tingji(*args, tmp_path, env_extra=None):
-    """Run ``python -m app ARGS``; return (completed process, the network attempts it made)."""
+def tingji(*args, tmp_path, env_extra=None, stdin=None):
+    """Run ``python -m app ARGS`` (``stdin``: text fed to it); return (completed process, the network attempts it
+    made)."""
     netlog = tmp_path / "network-attempts.log"
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join([str(NETBLOCK), str(ROOT)])
@@ -21,6 +22,6 @@ def tingji(*args, tmp_path, env_extra=None):
         env.pop(name, None)
     env.update(env_extra or {})
     proc = subprocess.run([sys.executable, "-m", "app", *map(str, args)], capture_output=True, text=True, env=env,
-                          timeout=600)
+                          timeout=600, input=stdin)
     attempts = netlog.read_text() if netlog.exists() else ""
     return proc, attempts

@@ -62,7 +62,8 @@ def load_record(path: Path):
 
 
 def _template(spec: str):
-    from summarizer.templates import find_template, load_template
+    from app.template_library import find_template
+    from summarizer.templates import load_template
 
     if spec.endswith((".yaml", ".yml")) and Path(spec).is_file():
         return load_template(spec)
@@ -97,10 +98,11 @@ def format_findings(record, template, findings) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from app.template_library import template_for_record
     from summarizer.qc import has_errors, run_qc
 
     record = load_record(args.record)
-    template = _template(args.template or record.provenance.template_id)
+    template = _template(args.template) if args.template else template_for_record(record.provenance)
     if not args.template and template.sha256 != record.provenance.template_sha256:
         print(f"tingji: note: template {template.id} has changed since this record was drafted "
               f"({record.provenance.template_version} → {template.version})", file=sys.stderr)

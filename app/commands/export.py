@@ -32,7 +32,8 @@ def register(subparsers) -> None:
 def run(args: argparse.Namespace) -> int:
     from app.commands.check import load_record
     from app.export import AuthorInfo, PatientInfo, emr_clipboard_text, record_to_fhir, validate_composition
-    from summarizer.templates import TemplateError, find_template
+    from app.template_library import template_for_record
+    from summarizer.templates import TemplateError
 
     record = load_record(args.record)
     patient = PatientInfo(args.patient_name, args.patient_id, args.sex, args.age)
@@ -53,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
                                                   + suffix)
     if args.format == "fhir":
         try:
-            template = find_template(record.provenance.template_id)
+            template = template_for_record(record.provenance)
         except TemplateError:
             template = None  # a template that no longer exists: sections go out without LOINC codes
         document = record_to_fhir(record, template, patient=patient, author=author, signed_at=signed_at)

@@ -33,8 +33,8 @@ def register(subparsers) -> None:
 
 def build_note(utterances, template_id: str, visit_id: str, backend: str = "extractive"):
     """Draft the record of ``utterances`` with the extractive backend (no model)."""
+    from app.template_library import find_template
     from summarizer.extractive import build_record
-    from summarizer.templates import find_template
 
     if backend != "extractive":
         raise ValueError(f"build_note drafts without a model; use drafter_from_args for the {backend} backend")
@@ -84,7 +84,8 @@ def _local_llm(args: argparse.Namespace, required: bool):
 
 
 def _template(template):
-    from summarizer.templates import find_template
+    """A template id → the newest version of this site's template (see :mod:`app.template_library`)."""
+    from app.template_library import find_template
 
     return find_template(template) if isinstance(template, str) else template
 
@@ -159,8 +160,8 @@ _VERDICT_ZH = {"unsupported": "无依据", "contradicted": "与对话矛盾", "u
 def check_report(record) -> str:
     """Support verdicts and QC findings of a record, as lines for the doctor (what to look at before signing)."""
     from app.commands.check import format_findings
+    from app.template_library import template_for_record
     from summarizer.qc import run_qc
-    from summarizer.templates import find_template
 
     zh = record.language == "zh"
     sentences = [(section, i, s) for section in record.sections for i, s in enumerate(section.sentences)]
@@ -171,7 +172,7 @@ def check_report(record) -> str:
         verdict = _VERDICT_ZH.get(s.verdict, s.verdict) if zh else s.verdict
         where = f"{section.title} 第{i + 1}句" if zh else f"{section.title}, sentence {i + 1}"
         lines.append(f"[{verdict}] {where}：{s.text}  — {s.reason}" if zh else f"[{verdict}] {where}: {s.text}  — {s.reason}")
-    template = find_template(record.provenance.template_id)
+    template = template_for_record(record.provenance)
     lines.append(format_findings(record, template, run_qc(record, template)))
     return "\n".join(lines)
 

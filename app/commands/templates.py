@@ -1,4 +1,7 @@
-"""``tingji templates list | validate FILE | show ID``: the record templates department admins maintain."""
+"""``tingji templates list | validate FILE | show ID``: the record templates department admins maintain.
+
+``list`` and ``show`` see the bundled templates and the versions published in the site folder (the newest of each).
+"""
 
 from __future__ import annotations
 
@@ -21,9 +24,9 @@ def register(subparsers) -> None:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    from summarizer.templates import list_templates
+    from app.template_library import current_templates
 
-    for template in list_templates():
+    for template in current_templates():
         print(f"{template.id}\t{template.version}\t{template.language}\t{template.department}\t{template.title}")
     return 0
 
@@ -38,7 +41,7 @@ def run_validate(args: argparse.Namespace) -> int:
 
 
 def run_show(args: argparse.Namespace) -> int:
-    from summarizer.templates import find_template
+    from app.template_library import find_template
 
     template = find_template(args.id)
     print(f"{template.title} ({template.id} {template.version}, {template.language}, {template.department})")

@@ -51,7 +51,7 @@ class MainWindow(OutputActions, StartupActions, QMainWindow):
     def __init__(self, service, settings: AppSettings, journal_root: Path, *, stream_factory=None, player=None,
                  archive=None):
         super().__init__()
-        from summarizer.templates import list_templates
+        from app.template_library import current_templates
 
         self.service = service
         self.settings = settings
@@ -71,7 +71,7 @@ class MainWindow(OutputActions, StartupActions, QMainWindow):
         self.setWindowTitle(self.tr("TingJi — outpatient record assistant"))
         self.resize(1400, 860)
 
-        self.templates = {t.id: t for t in list_templates()}
+        self.templates = {t.id: t for t in current_templates()}
         self.header = PatientHeader(sorted(self.templates.values(), key=lambda t: (t.language != "zh", t.id)))
         self.header.set_template(settings.template_for(settings.doctor))
         self.header.templateChanged.connect(lambda tid: settings.remember_template(settings.doctor, tid))
@@ -154,6 +154,9 @@ class MainWindow(OutputActions, StartupActions, QMainWindow):
         for code, label in LANGUAGES.items():
             action = language_menu.addAction(label)
             action.triggered.connect(lambda _=False, c=code: self.choose_language(c))
+        templates_menu = self.menuBar().addMenu(self.tr("&Templates"))
+        self.manage_templates_action = templates_menu.addAction(self.tr("Manage templates…"))
+        self.manage_templates_action.triggered.connect(self.manage_templates)
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
         help_menu.addAction(self.tr("Check models and microphone")).triggered.connect(self.check_again)
 
@@ -186,6 +189,26 @@ class MainWindow(OutputActions, StartupActions, QMainWindow):
         self.pdf_button.clicked.connect(lambda: self.export_pdf_dialog())
         self.fhir_button.clicked.connect(self.export_fhir_dialog)
         self.redraft_button.clicked.connect(self.redraft)
+
+    # ------------------------------------------------------------------------------------------- templates
+    def manage_templates(self) -> None:
+        """Templates ▸ Manage templates… (admins only: see :mod:`app.ui.template_admin`)."""
+        from app.ui.template_admin import open_template_admin
+
+        self.template_admin = open_template_admin(self) or getattr(self, "template_admin", None)
+
+    def reload_templates(self) -> None:
+        """Read the templates again (after a publish): the header lists, and new visits use, the newest versions."""
+        from app.template_library import current_templates
+
+        self.templates = {t.id: t for t in current_templates()}
+        combo, chosen = self.header.template, self.header.template_id()
+        combo.blockSignals(True)
+        combo.clear()
+        for template in sorted(self.templates.values(), key=lambda t: (t.language != "zh", t.id)):
+            combo.addItem(f"{template.department} · {template.title}", template.id)
+        combo.blockSignals(False)
+        self.header.set_template(chosen)
 
     # -------------------------------------------------------------------------------------------- messages
     def tell(self, message: str) -> None:

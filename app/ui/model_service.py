@@ -255,7 +255,7 @@ class ModelService(QObject):
         self._emit(self.recordReady, record)
 
     def _do_regenerate(self, utterances, template, section_id: str, visit_id: str) -> None:
-        from summarizer.templates import find_template
+        from app.template_library import find_template
 
         full = find_template(template) if isinstance(template, str) else template
         only = replace(full, sections=tuple(s for s in full.sections if s.id == section_id))

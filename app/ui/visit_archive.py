@@ -82,8 +82,9 @@ class VisitArchive:
         return self._do("audio", lambda: self.store.attach_audio(store_id, Path(path), duration_s) is not None,
                         False)
 
-    def log(self, action: str, store_id, details: dict | None = None) -> None:
-        self._do(action, lambda: self.store.log(action, store_id, details))
+    def log(self, action: str, store_id, details: dict | None = None, *, doctor: str = "") -> bool:
+        """Audit an action (``store_id`` None: not about a visit, e.g. a template publish); True when it is kept."""
+        return self._do(action, lambda: self.store.log(action, store_id, details, doctor=doctor) or True, False)
 
     def review(self, store_id, finding_id: str, doctor: str) -> None:
         self._do("review", lambda: self.store.review_finding(store_id, finding_id, doctor))
