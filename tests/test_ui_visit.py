@@ -60,6 +60,7 @@ def make_window(qtbot, tmp_path, monkeypatch):
         window = create_window(settings=_settings(tmp_path, **config), journal_root=tmp_path / "journal",
                                stream_factory=stream, player=EvidencePlayer(output), language=language)
         window.output = output
+        assert not __import__("gc").isenabled(), "the window collects cycles on the UI thread (app.ui.ui_gc)"
         qtbot.addWidget(window)
         window.show()
         windows.append(window)
