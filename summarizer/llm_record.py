@@ -80,7 +80,7 @@ def _relevance(reference: Record):
 
 def draft_record(transcript: LabelledTranscript | Sequence[Utterance], template: Template, backend: LlmBackend, *,
                  visit_id: str = "visit", options: GenerationOptions | None = None,
-                 on_text: SectionCallback | None = None, notes: Sequence[str] = (), compact: bool = False,
+                 on_text: SectionCallback | None = None, notes: Sequence[str] = (), compact: bool | str = False,
                  llm_sections: str | Sequence[str] | None = None) -> Record:
     """Draft the record of a visit with an LLM backend.
 
@@ -96,6 +96,9 @@ def draft_record(transcript: LabelledTranscript | Sequence[Utterance], template:
             (:func:`summarizer.prompts.build_compact_prompts`): less to read and a faster decode on a CPU.
         llm_sections: Which sections the LLM writes (see :func:`llm_section_ids`: ``"prose"``, ids, or None for
             all); the others are taken from the facts-based draft, and the provenance names them.
+            ``compact="auto"`` and ``llm_sections="auto"`` choose by where the model runs: on a CPU compact inputs
+            and the prose sections only (the time-to-note profile, ``tingji bench visit``), else the whole
+            transcript and every section.
 
     Returns:
         The record: one section per template section, sentences citing the utterances they came from (verdicts
@@ -107,6 +110,10 @@ def draft_record(transcript: LabelledTranscript | Sequence[Utterance], template:
     """
     options = options or GenerationOptions()
     started = time.perf_counter()
+    on_cpu = backend.info.get("device") == "cpu"
+    compact = on_cpu if compact == "auto" else bool(compact)
+    if llm_sections == "auto":
+        llm_sections = "prose" if on_cpu else None
     utterances, transcript_language = _utterances(transcript)
     utterances = tuple(u for u in utterances if u.text.strip())
     if not utterances:

@@ -1,5 +1,6 @@
 """The local LLM backend with a tiny random Qwen2 through the real CTranslate2 code, and the record it drafts."""
 
+import dataclasses
 import json
 
 import pytest
@@ -124,6 +125,29 @@ def test_the_llm_writes_only_the_prose_sections_and_the_rest_comes_from_the_fact
     assert llm_section_ids(template, None) is None and llm_section_ids(template, "all") is None
     with pytest.raises(ValueError, match="no section nonsense"):
         llm_section_ids(template, "plan,nonsense")
+
+
+@pytest.mark.parametrize("flags, compact, sections", [
+    ([], True, ["present_illness", "plan"]),  # auto on a CPU: the time-to-note profile
+    (["--llm-sections", "all", "--llm-inputs", "whole"], False, "all"),
+    (["--llm-sections", "chief_complaint"], True, ["chief_complaint"]),
+])
+def test_the_cli_and_window_drafter_chooses_the_record_shape_by_device(tiny_llm, flags, compact, sections):
+    import argparse
+
+    from app.commands.note import add_backend_arguments, drafter_from_args
+
+    parser = argparse.ArgumentParser()
+    add_backend_arguments(parser)
+    args = parser.parse_args(["--backend", "ctranslate2", "--llm", str(tiny_llm), "--llm-device", "cpu", *flags])
+    draft = drafter_from_args(args)
+    record = draft(load_sample_visit().utterances, "outpatient-initial", "v1")
+    assert record.provenance.options["compact"] is compact
+    assert record.provenance.options["llm_sections"] == sections
+    template = find_template("outpatient-initial")
+    regenerated = draft(load_sample_visit().utterances,
+                        dataclasses.replace(template, sections=(template.section("diagnosis"),)), "v1")
+    assert regenerated.provenance.options["llm_sections"] == "all", "a section the doctor regenerates is the LLM's"
 
 
 def test_speechless_visit_gives_no_record(llm_backend):

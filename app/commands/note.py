@@ -58,6 +58,12 @@ def add_backend_arguments(parser: argparse.ArgumentParser) -> None:
                                                             "on a GPU or server, sequential from the cached "
                                                             "prefix on a CPU)")
     group.add_argument("--no-prefix-cache", action="store_true", help="do not cache the shared prompt prefix")
+    group.add_argument("--llm-sections", default="auto", metavar="auto|all|prose|ID,ID",
+                       help="sections the LLM writes, the rest from the extracted facts (auto: prose, i.e. 现病史 "
+                            "and 处理意见, when the model runs on a CPU; all on a GPU or server)")
+    group.add_argument("--llm-inputs", default="auto", choices=("auto", "compact", "whole"),
+                       help="what each section's prompt holds: its facts and their utterances (compact) or the "
+                            "whole transcript (auto: compact on a CPU)")
     group.add_argument("--server-url", default=os.environ.get("TINGJI_SERVER_URL"),
                        help="clinic server API base, e.g. http://10.0.0.5:8000/v1 (default: $TINGJI_SERVER_URL); "
                             "the API key is read from $TINGJI_SERVER_API_KEY")
@@ -96,6 +102,13 @@ def _extractive(utterances, template, visit_id: str):
     return build_record(utterances, _template(template), visit_id=visit_id)
 
 
+def _shape(shape: dict, template) -> dict:
+    """The record shape for one draft: a single-section template (a section regenerated) is always the LLM's."""
+    if not isinstance(template, str) and len(template.sections) == 1:
+        return {**shape, "llm_sections": None}
+    return shape
+
+
 def drafter_from_args(args: argparse.Namespace):
     """A callable ``(utterances, template, visit_id, on_text=None) -> Record`` for the backend the options chose.
 
@@ -112,6 +125,8 @@ def drafter_from_args(args: argparse.Namespace):
                                 cache_prefix=not args.no_prefix_cache,
                                 timeout_s=args.timeout)
     loaded: dict = {}
+    shape = {"compact": "auto" if args.llm_inputs == "auto" else args.llm_inputs == "compact",
+             "llm_sections": None if args.llm_sections == "all" else args.llm_sections}
 
     def once(key, make):
         def get():
@@ -129,7 +144,7 @@ def drafter_from_args(args: argparse.Namespace):
             from summarizer.llm_record import draft_record
 
             return draft_record(utterances, _template(template), local(), visit_id=visit_id, options=options,
-                                on_text=on_text)
+                                on_text=on_text, **_shape(shape, template))
 
         return draft_local
     if not args.server_url:
@@ -149,7 +164,7 @@ def drafter_from_args(args: argparse.Namespace):
         from summarizer.llm_record import draft_with_fallback
 
         return draft_with_fallback(utterances, _template(template), chain, visit_id=visit_id, options=options,
-                                   on_text=on_text)
+                                   on_text=on_text, **_shape(shape, template))
 
     return draft_server
 
