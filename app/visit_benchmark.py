@@ -34,7 +34,8 @@ PROFILES = {
     "tiny": {"whisper": "tiny-test", "diarization": "tiny-test", "llm": "tiny-test", "device": "cpu",
              "compute_type": "int8", "target_s": None},
 }
-# Sections whose prose the LLM writes in the "hybrid" variant; the list-like rest comes from the extractive record.
+# Sections whose prose the LLM writes in the "hybrid" variant (the product's CPU default, see
+# summarizer.llm_record.PROSE_SECTIONS); the list-like rest comes from the extractive record.
 HYBRID_SECTIONS = ("present_illness", "plan")
 
 
@@ -178,6 +179,7 @@ def run(args) -> dict:
     from app.visit_bench_script import build_visit
 
     profile = PROFILES[args.profile]
+    sections = args.sections or ("hybrid" if profile["device"] == "cpu" else "all")  # the product's default
     if profile["device"] == "cuda" and ctranslate2.get_cuda_device_count() == 0:
         return {"benchmark": "visit", "profile": args.profile, "skipped": "no CUDA device is visible "
                 "(ctranslate2.get_cuda_device_count() == 0); run the GPU profile on a machine with a GPU"}
@@ -202,7 +204,7 @@ def run(args) -> dict:
     fed = feed_live(make_live, visit.audio, pace=args.pace, timeline=timeline)
     record = _record_stage(visit, template, decoder, timeline, inputs=args.inputs, batch=args.batch,
                            lengths_from="extractive",
-                           llm_sections=HYBRID_SECTIONS if args.sections == "hybrid" else None)
+                           llm_sections=HYBRID_SECTIONS if sections == "hybrid" else None)
     time_to_note = fed["stop_s"] + record["total_s"] + fed["real_time_backlog_s"]
     rss_product = _vm_hwm_mb()
     live = fed["live"]
@@ -231,7 +233,7 @@ def run(args) -> dict:
         },
         "threads": {"asr": args.asr_threads, "diarization_torch": args.diarization_threads, "llm": args.llm_threads,
                     "cores": os.cpu_count()},
-        "choices": {"inputs": args.inputs, "batch": args.batch, "sections": args.sections,
+        "choices": {"inputs": args.inputs, "batch": args.batch, "sections": sections,
                     "vad_min_silence_ms": args.min_silence_ms, "asr_beam_size": args.beam_size,
                     "live_diarization_step_s": live_options.live_step or diar.pipeline._segmentation.step,
                     "naive_diarization_step_s": diar.pipeline._segmentation.step,
@@ -295,8 +297,9 @@ def build_parser(parser: argparse.ArgumentParser | None = None) -> argparse.Argu
     parser.add_argument("--template", default="outpatient-initial")
     parser.add_argument("--inputs", choices=("compact", "whole"), default="compact")
     parser.add_argument("--batch", action="store_true", help="decode the sections as one batch")
-    parser.add_argument("--sections", choices=("all", "hybrid"), default="all",
-                        help="hybrid: the LLM writes 现病史 and 处理意见, the rest is extractive")
+    parser.add_argument("--sections", choices=("all", "hybrid"), default=None,
+                        help="hybrid: the LLM writes 现病史 and 处理意见, the rest is extractive (default on a CPU, "
+                             "as the product drafts there); all: the LLM writes every section (default on a GPU)")
     parser.add_argument("--asr-threads", type=int, default=0, help="0: every core")
     parser.add_argument("--diarization-threads", type=int, default=0,
                         help="torch threads (0: every core); live diarization uses one while it yields to ASR")

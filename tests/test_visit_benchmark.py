@@ -44,7 +44,9 @@ def test_live_lag_and_memory_are_plausible(report):
 
 def test_every_section_decodes_its_forced_length(report):
     llm = report["record"]["llm"]
-    assert llm["sections"] == 9 and len(llm["new_tokens"]) == 9
+    # On a CPU the product lets the LLM write the prose sections only (现病史, 处理意见); the rest come from facts.
+    assert report["choices"]["sections"] == "hybrid"
+    assert llm["sections"] == 2 and len(llm["new_tokens"]) == 2
     assert report["record"]["new_tokens"] == sum(llm["new_tokens"])
     assert all(n >= 1 for n in llm["new_tokens"])
     assert llm["mode"] == "sequential"
