@@ -102,3 +102,57 @@ def test_missing_or_damaged_database_and_restore(visit, tmp_path, home):
     with Store.open() as store:
         assert store.load_visit(visit).visit.status == "signed"
     assert run("audit", "verify", tmp_path=tmp_path).returncode == 0
+
+
+def _visit_with_old_audio(tmp_path, days_old: int) -> tuple[str, object]:
+    from datetime import datetime, timezone
+
+    flac = tmp_path / "a.flac"
+    flac.write_bytes(b"fLaC" + bytes(500))
+    with Store.open() as store:
+        visit_id = store.create_visit(doctor="王医生", patient=Patient("张三"))
+        store.save_record_version(visit_id, {"v": 1}, "王医生", "generate", {"backend": "extractive"})
+        path = store.attach_audio(visit_id, flac, duration_s=300.0)
+        store.conn.execute("UPDATE audio SET created_at = ? WHERE visit_id = ?",
+                           ((datetime.now(timezone.utc) - timedelta(days=days_old)).isoformat(), visit_id))
+    return visit_id, path
+
+
+def test_retention_runs_from_the_configuration_when_the_window_opens_the_store(home, tmp_path, monkeypatch):
+    from app.ui.visit_archive import VisitArchive
+
+    old, old_file = _visit_with_old_audio(tmp_path, 40)
+    recent, recent_file = _visit_with_old_audio(tmp_path, 2)
+    monkeypatch.setenv("TINGJI_RETENTION_AUDIO_DAYS", "30")
+    archive = VisitArchive.open()
+    try:
+        assert archive.problems == []
+        assert not old_file.exists() and recent_file.exists()
+        assert archive.store.load_visit(old).record == {"v": 1}, "records are kept"
+        assert archive.store.load_visit(old).audio.deleted_at and not archive.store.load_visit(recent).audio.deleted_at
+        actions = [row[0] for row in archive.store.conn.execute("SELECT action FROM audit ORDER BY seq")]
+        assert actions.count("retention-delete") == 1
+    finally:
+        archive.close()
+
+
+def test_without_a_retention_setting_audio_is_kept(home, tmp_path, monkeypatch):
+    from app.ui.visit_archive import VisitArchive
+
+    monkeypatch.delenv("TINGJI_RETENTION_AUDIO_DAYS", raising=False)
+    _, old_file = _visit_with_old_audio(tmp_path, 400)
+    VisitArchive.open().close()
+    assert old_file.exists()
+    proc = run("store", "retention", tmp_path=tmp_path)
+    assert proc.returncode == 0 and "audio is kept" in proc.stdout and old_file.exists()
+
+
+def test_store_retention_command_for_a_daily_schedule(home, tmp_path):
+    _, old_file = _visit_with_old_audio(tmp_path, 10)
+    _, recent_file = _visit_with_old_audio(tmp_path, 1)
+    proc = run("store", "retention", "--days", "7", tmp_path=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "deleted the audio of 1 visit(s) older than 7 days" in proc.stdout
+    assert not old_file.exists() and recent_file.exists()
+    assert run("store", "retention", "--days", "-1", tmp_path=tmp_path).returncode == 2
+    assert run("audit", "verify", tmp_path=tmp_path).returncode == 0

@@ -37,6 +37,11 @@ def register(subparsers) -> None:
     restore.add_argument("--from", dest="backup", required=True, type=Path, help="backup file (tingji.db.*.bak)")
     restore.add_argument("--db", type=Path, help="database file (default: the data folder's tingji.db)")
     restore.set_defaults(handler=run_restore)
+    retention = store_actions.add_parser(
+        "retention", help="delete audio older than retention.audio_days (records are kept; each deletion audited)")
+    retention.add_argument("--days", type=int, help="override the configured number of days")
+    retention.add_argument("--db", type=Path, help="database file (default: the data folder's tingji.db)")
+    retention.set_defaults(handler=run_retention)
 
 
 def _day(text: str) -> date:
@@ -96,3 +101,32 @@ def run_restore(args: argparse.Namespace) -> int:
         check = store.verify_audit()
     print(f"restored {path} from {args.backup}; audit log {'OK' if check.ok else 'BROKEN: ' + check.detail}")
     return 0 if check.ok else 1
+
+
+def run_retention(args: argparse.Namespace) -> int:
+    """What a daily schedule runs (the window also applies retention each time it starts)."""
+    from app.ui.visit_archive import VisitArchive
+    from app.store.visits import Store
+
+    archive = VisitArchive(Store.open(_db(args)))
+    try:
+        days = args.days
+        if days is None:
+            from app.config import load_config
+
+            days = load_config().get("retention.audio_days")
+        if days is None:
+            print("retention.audio_days is not set: audio is kept (set it in the hospital file, e.g. "
+                  "[retention] audio_days = 30)")
+            return 0
+        if days < 0:
+            print(f"--days must be 0 or more, not {days}", file=sys.stderr)
+            return 2
+        deleted = archive.apply_retention(days)
+        if archive.problems:
+            print("; ".join(archive.problems), file=sys.stderr)
+            return 1
+        print(f"deleted the audio of {len(deleted)} visit(s) older than {days} days; their records are kept")
+        return 0
+    finally:
+        archive.close()

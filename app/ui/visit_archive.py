@@ -33,11 +33,27 @@ class VisitArchive:
         from app.store import Store, StoreError
 
         try:
-            return cls(Store.open(path))
+            archive = cls(Store.open(path))
         except (StoreError, OSError) as error:
             archive = cls(None)
             archive.problems.append(f"the visit store cannot be opened, so visits are not saved: {error}")
             return archive
+        archive.apply_retention()
+        return archive
+
+    def apply_retention(self, days: int | None = None) -> list:
+        """Delete audio older than ``days`` (default: the configured ``retention.audio_days``; none set: keep all).
+
+        Runs each time the window opens the store (and from ``tingji store retention`` for a daily schedule);
+        records are kept, and every deletion is audited.
+        """
+        if days is None:
+            from app.config import load_config
+
+            days = load_config().get("retention.audio_days")
+        if days is None:
+            return []
+        return self._do("retention", lambda: self.store.delete_old_audio(int(days)), [])
 
     def _do(self, what: str, action, default=None):
         if self.store is None:
