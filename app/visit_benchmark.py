@@ -316,8 +316,9 @@ def build_parser(parser: argparse.ArgumentParser | None = None) -> argparse.Argu
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+def main(argv: list[str] | None = None, args: argparse.Namespace | None = None) -> int:
+    """Run the benchmark from command-line words, or from options already parsed by ``tingji bench visit``."""
+    args = args if args is not None else build_parser().parse_args(argv)
     if not args.llm_threads:
         from asr.model import default_threads
 

@@ -141,3 +141,17 @@ def test_a_compact_record_reads_fewer_tokens_and_says_so(llm_backend):
     assert compact.provenance.options["compact"] is True and whole.provenance.options["compact"] is False
     assert compact.provenance.timings["prompt_tokens"] < whole.provenance.timings["prompt_tokens"]
     assert not any("exceeds the model's context" in n for n in compact.provenance.notes)
+
+
+def test_the_cli_command_runs_the_benchmark_with_the_products_choices(tmp_path):
+    import json
+
+    from cli_runner import tingji
+
+    proc, attempts = tingji("bench", "visit", "--profile", "tiny", "--minutes", "0.2", "--pace", "simulated",
+                            "--out", str(tmp_path / "out"), "--no-naive", "--llm-threads", "1", tmp_path=tmp_path)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert attempts == ""
+    report = json.loads(proc.stdout)
+    assert report["choices"]["sections"] == "hybrid" and report["choices"]["diarization_yields_to_asr"] is True
+    assert report["time_to_note_s"] > 0 and (tmp_path / "out").is_dir()

@@ -61,13 +61,7 @@ def run_llm(args: argparse.Namespace) -> int:
 def run_visit(args: argparse.Namespace) -> int:
     from app import visit_benchmark
 
-    argv = ["--profile", args.profile, "--minutes", str(args.minutes), "--pace", args.pace, "--out", args.out,
-            "--template", args.template, "--inputs", args.inputs, "--sections", args.sections,
-            "--asr-threads", str(args.asr_threads), "--diarization-threads", str(args.diarization_threads),
-            "--llm-threads", str(args.llm_threads), "--diarization-step", str(args.diarization_step),
-            "--min-silence-ms", str(args.min_silence_ms), "--beam-size", str(args.beam_size)]
-    argv += ["--batch"] * args.batch + ["--no-naive"] * (not args.naive) + ["--variants"] * args.variants
-    return visit_benchmark.main(argv)
+    return visit_benchmark.main(args=args)  # the options were registered by visit_benchmark.build_parser
 
 
 def run_ui(args: argparse.Namespace) -> int:
