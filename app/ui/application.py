@@ -56,6 +56,7 @@ def create_window(*, settings=None, journal_root: Path | None = None, stream_fac
     window = MainWindow(service, settings, journal_root or data_dir() / "journal", stream_factory=stream_factory,
                         player=player, archive=archive or VisitArchive.open())
     window._archive_problems()
+    window.load_todays_visits()
     from app.ui.ui_gc import UiThreadCollector
 
     window.collector = UiThreadCollector(parent=window)  # cycles are freed on the UI thread only (see ui_gc)

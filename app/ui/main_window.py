@@ -25,6 +25,7 @@ from app.ui.record_bar import RecordBar
 from app.ui.record_editor import RecordEditor
 from app.ui.settings import AppSettings
 from app.ui.startup import StartupActions
+from app.ui.stored_visits import StoredVisits
 from app.ui.transcript_view import TranscriptView
 from app.ui.visit_state import VisitState, new_visit_id
 from app.ui.visits_list import VisitsList
@@ -34,7 +35,7 @@ __all__ = ["MainWindow"]
 log = logging.getLogger(__name__)
 
 
-class MainWindow(OutputActions, StartupActions, QMainWindow):
+class MainWindow(OutputActions, StartupActions, StoredVisits, QMainWindow):
     """TingJi's window.
 
     Args:
@@ -322,6 +323,7 @@ class MainWindow(OutputActions, StartupActions, QMainWindow):
         visit = self.visits.get(visit_id)
         if visit is None:
             return
+        visit.samples = audio
         if visit is self.visit:
             self.player.set_audio(audio)
         if visit.store_id and visit.audio is not None and self.archive.audio(visit.store_id, visit.audio,
@@ -503,12 +505,19 @@ class MainWindow(OutputActions, StartupActions, QMainWindow):
         visit = self.visits.get(visit_id)
         if visit is None or visit is self.visit or self.record_bar.state != "idle":
             return
+        if not self.open_stored_visit(visit):
+            return
         self.visit = visit
         if visit.transcript is not None:
             self.transcript_view.set_transcript(visit.transcript)
+        else:
+            self.transcript_view.clear(self.tr("No transcript was stored for this visit"))
         if visit.record is not None:
             self.editor.set_record(visit.record, visit.utterances)
             self.refresh_checks()
+        elif visit.template_id in self.templates:  # no draft yet: empty sections, not the previous visit's
+            self.editor.begin_stream(self.templates[visit.template_id])
+            self.qc_panel.set_findings([])
         self._set_status(visit.status)
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name

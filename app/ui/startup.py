@@ -96,7 +96,8 @@ class StartupActions:
         from asr.audio import load_audio
 
         try:
-            self.player.set_audio(load_audio(path))
+            self.visit.samples = load_audio(path)
+            self.player.set_audio(self.visit.samples)
         except Exception as error:  # noqa: BLE001 - replay is optional
             log.warning("sample audio unavailable: %s", error)
 
@@ -150,7 +151,8 @@ class StartupActions:
                                 status="processing", template_id=self.header.template_id(), journal=folder,
                                 audio=audio)
         self.visits[self.visit.id] = self.visit
-        self.player.set_audio(recover(folder).audio)
+        self.visit.samples = recover(folder).audio
+        self.player.set_audio(self.visit.samples)
         self.transcript_view.clear(self.tr("Recovered visit"))
         self.editor.begin_stream(self.templates[self.visit.template_id])
         self._set_status("processing")

@@ -105,6 +105,14 @@ class VisitArchive:
     def review(self, store_id, finding_id: str, doctor: str) -> None:
         self._do("review", lambda: self.store.review_finding(store_id, finding_id, doctor))
 
+    def load(self, store_id: str):
+        """Everything stored for one of this user's visits (:class:`app.store.VisitData`), or None on failure."""
+        return self._do("read", lambda: self.store.load_visit(store_id))
+
+    def audio_bytes(self, store_id: str) -> bytes | None:
+        """The visit's audio file, decrypted into memory, or None on failure."""
+        return self._do("read audio", lambda: self.store.read_audio(store_id))
+
     def today(self) -> list:
         """Today's visits of this OS user."""
         return self._do("list", lambda: self.store.list_visits(), [])

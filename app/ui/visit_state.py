@@ -33,6 +33,8 @@ class VisitState:
         signed_by: The doctor who signed.
         signed_at: When.
         store_id: The visit's id in the encrypted store (None when it is not stored: the sample, a store failure).
+        samples: The visit's audio in memory (16 kHz float32) for evidence playback; None until it is known.
+        stored_only: Listed from the store but not read yet (transcript, record and audio are read on first open).
     """
 
     id: str
@@ -48,6 +50,8 @@ class VisitState:
     signed_by: str = ""
     signed_at: datetime | None = None
     store_id: str | None = None
+    samples: object = None
+    stored_only: bool = False
 
     @property
     def utterances(self) -> tuple:
