@@ -203,6 +203,11 @@
         <source>Speakers corrected: press 'Redraft record' to write the record again</source>
         <translation>已更正说话人：点击“重新生成病历”以重写病历</translation>
     </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="514" />
+        <source>No transcript was stored for this visit</source>
+        <translation>此次就诊没有保存转写文本</translation>
+    </message>
 </context>
 <context>
     <name>OutputActions</name>
