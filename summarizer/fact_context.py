@@ -14,6 +14,12 @@ from summarizer.quantities import find_durations, find_temperatures
 __all__ = ["read_context"]
 
 
+# Where the main clause after an English if-clause begins: a comma, then "then" or a subject (a statement, not an
+# order: "if it hurts, call us" keeps its condition to the end).
+_EN_MAIN_CLAUSE = re.compile(r",\s*(?:then\b|(?:(?:yeah|yes|so|well)\s*,?\s*)?(?:then\s+)?(?:i|he|she|we|they)\b"
+                             r"(?:'m|'ve|'d)?\s+(?!should|would|could|might|may|will|can)\w+)")
+
+
 def _warnings_and_conditions(scan: Scan, role: str, rules: Rules) -> None:
     text = scan.text
     for i, sentence in enumerate(scan.sentences):
@@ -40,7 +46,11 @@ def _warnings_and_conditions(scan: Scan, role: str, rules: Rules) -> None:
         for clause_start in sentence.clause_starts:
             if rules.conditional.match(text[clause_start:sentence.end]):
                 ends = [c for c in sentence.clause_starts if c > clause_start]
-                scan.conditional_spans.append((clause_start, ends[0] if ends else sentence.end))
+                end = ends[0] if ends else sentence.end
+                if rules.language != "zh":  # "if I walk too fast, then yeah, I do get short of breath"
+                    main = _EN_MAIN_CLAUSE.search(text, clause_start, end)
+                    end = main.start() if main else end
+                scan.conditional_spans.append((clause_start, end))
     for m in scan.mentions:
         if scan.in_condition(m.start):
             m.status, m.flag = "uncertain", "conditional"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["Rules", "rules_for"]
+__all__ = ["EN_ASKS", "EN_LEAD", "EN_SHORT_QUESTION", "Rules", "rules_for"]
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,7 @@ class Rules:
     ask_end: re.Pattern           # existence-question marker right before a term (有没有 X, any X)
     ask_after: re.Pattern         # existence-question marker right after a term (X 吗, X 没有?)
     connector: re.Pattern         # a gap that only joins two terms (、 和 / , or)
+    gloss: re.Pattern             # a gap that explains the term before in other words ("X and that just means Y")
     post_neg: re.Pattern          # absence stated after a term (糖尿病没有)
     answer_negative: re.Pattern
     answer_positive: re.Pattern
@@ -79,6 +80,16 @@ _EN_FILLER = (r"(?:any|a|an|the|had|have|has|having|been|experienced|experiencin
               r"see|seeing|appreciate|hear|notice|evidence of|signs of|sign of|obvious|acute|focal|cervical|axillary|"
               r"supraclavicular|palpable|apparent|gross|pitting|peripheral|associated|overt|definite|residual|"
               r"or|and|chest|abdominal|lower extremity|leg|calf|seem to|seems to|appear to|appears to|to)")
+# Words that may modify a noun between a nominal negation and the term it negates ("no surrounding erythema",
+# "without associated swelling"): adjective and participle shapes.
+_EN_MODIFIER = r"(?:[a-z]+(?:ing|ed|al|ous|ive|ic|ary|ible|able|ial|ful)|new|small|large|mild|gross)"
+# Discourse words that may open a question ("okay so are you still noticing...", "yeah do you ever get...").
+EN_LEAD = r"(?:(?:okay|ok|alright|all right|so|and|yeah|yes|well|um|uh|now|then|also|great|good|hmm|oh|right)\b[\s,]*)*"
+# The openings of a yes/no question; after a discourse word (EN_LEAD) they mark a question only in a sentence of at
+# most EN_SHORT_QUESTION words (a long unpunctuated utterance that opens "okay so do you..." goes on to state things).
+EN_ASKS = (r"(?:any|do you(?!\s+(?:mind|want|wanna|think|know|understand|need))|did you|have you|are you|is there|"
+           r"were you|has there|does it|does that|was there|have there been)\b")
+EN_SHORT_QUESTION = 30
 _C = re.compile
 
 
@@ -91,12 +102,13 @@ def _zh() -> Rules:
         question_sentence=_C(r"\?\s*$|(?:吗|呢|么)\s*[。]?\s*$|有没有|是否|是不是|有无|会不会"),
         value_question=_C(r"多少|多久|多长|几|什么时候|什么颜色|怎么样|怎样|哪|什么样|怎么开始|什么原因|啥时候"),
         duration_question=_C(r"多久|多长时间|几天|几年|几个月|什么时候开始|啥时候开始|多长"),
-        neg_end=_C(rf"(?<!有)(?:没有|没|无|否认|不|未|未曾|从未|从来没有?|并无|并没有?|未见|不是|非)(?:{filler})*$"),
+        neg_end=_C(rf"(?<!有)(?:没有|没|无|否认|不(?!过)|未|未曾|从未|从来没有?|并无|并没有?|未见|不是|非)(?:{filler})*$"),
         hedge_end=_C(rf"(?:可能|好像|似乎|也许|大概|应该|估计|不确定|说不清|像是|怀疑)(?:{filler}|是)*$"),
         hedge_sentence=_C(r"不太确定|不确定|说不清|记不清|记不太清|不太清楚|拿不准"),
         ask_end=_C(rf"(?:有没有|有无|是否|是不是|会不会|有没|还有没有|需不需要|要不要|做没做|得没得)(?:{filler})*$"),
         ask_after=_C(r"^\s*(?:了)?(?:吗|么|没有|没|不|呢)\s*(?:\?|$)"),
         connector=_C(r"^\s*(?:、|和|及|与|或|或者|以及|跟|加上|或是|,)?\s*$"),
+        gloss=_C(r"^\s*,?\s*(?:也就是说|也就是|就是说|即)\s*,?\s*$"),
         post_neg=_C(r"^\s*(?:也|都|倒|也都|倒是)?(?:没有|没|无|不明显|未见|阴性|不存在)(?:了|的|啊|呢|过)?\s*[,。;]?\s*$"),
         answer_negative=_C(r"^(?:嗯|哦|啊|呃)?[,]?\s*(?:都|也|倒|从来|一直|基本|基本上|好像)?(?:没有|没|无|不是|不|否|没得|从没|未|都不)"),
         answer_positive=_C(r"^(?:嗯|哦|啊|呃)?[,]?\s*(?:有|是|对|嗯|会|偶尔|有点|有的|有过|是的|对的|经常|有时|有些|都有)"),
@@ -155,10 +167,15 @@ def _en() -> Rules:
         sentence=_C(r"(?:[^.?!;\n]|\.(?=\d))+(?:[.?!;\n]+|$)"),
         clause_split=_C(r"[;:]"),
         question_sentence=_C(r"(?<!\bokay)(?<!\bok)(?<!\bright)(?<!\balright)(?<!\bokey)\?\s*$|"
-                             r"^\s*(?:any|do you|did you|have you|are you|is there|were you|has there)\b"),
+                             r"^\s*(?:any|do you|did you|have you|are you|is there|were you|has there)\b|"
+                             rf"^\s*{EN_LEAD}{EN_ASKS}(?=(?:\W+\w+){{0,{EN_SHORT_QUESTION}}}\W*$)"),
         value_question=_C(r"\b(?:how|what|when|where|which|why)\b"),
         duration_question=_C(r"\bhow long\b|\bwhen did\b|\bsince when\b"),
-        neg_end=_C(rf"\b(?:{neg})\b(?:\s+{filler}\b)*\s*$"),
+        neg_end=_C(rf"\b(?:{neg})\b(?:\s+{filler}\b)*\s*$|\b(?:no|without|nor|negative for|free of)\b"
+                   rf"(?:\s+{filler}\b)*(?:\s+{_EN_MODIFIER}\b){{1,2}}(?:\s+{filler}\b)*\s*$|"
+                   # a list the vocabulary only partly knows: "i don't feel any masses or any significant swelling"
+                   rf"\b(?:{neg})\b(?:\s+{filler}\b)*(?:\s+[a-z]+){{1,2}},?\s+(?:or|nor)\b"
+                   rf"(?:\s+(?:{filler}|{_EN_MODIFIER})\b)*\s*$"),
         hedge_end=_C(rf"\b(?:maybe|might|may|possibly|probably|perhaps|i think|kind of|sort of|not sure)\b"
                      rf"(?:\s+{filler}\b|\s+be\b|\s+a\b)*\s*$"),
         hedge_sentence=_C(r"\b(?:not sure|not certain|can't remember|don't remember|hard to say)\b"),
@@ -166,6 +183,9 @@ def _en() -> Rules:
                    rf"were there|have you been having)\b(?:\s+{filler}\b)*\s*$"),
         ask_after=_C(r"^\s*\?"),
         connector=_C(r"^\s*(?:,|or|and|nor|/|,\s*or|,\s*and|,\s*nor)?\s*(?:a|an|the|some|any)?\s*$"),
+        gloss=_C(r"^\s*,?\s*(?:and\s+)?(?:that|which|this|it)(?:'s|\s+(?:just\s+|basically\s+|simply\s+)?"
+                 r"(?:means|is|are))\s+(?:just\s+)?(?:a|an|the|some|like)?\s*$|"
+                 r"^\s*,?\s*(?:or|i\.e\.|meaning)\s*,?\s*$"),
         post_neg=_C(r"^\s*(?:is|was|has been)?\s*(?:negative|absent)\b"),
         answer_negative=_C(r"^\W*(?:no|nope|nah|not really|never|none|neither|i don't|i do not|i haven't|"
                            r"i have not|i didn't|not that i)\b"),

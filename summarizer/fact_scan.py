@@ -115,6 +115,7 @@ def _mentions(text: str, sentences: list[Sentence], vocab: Vocabulary, rules: Ru
         mention = Mention(term.kind, term.item, match.start, match.end, _sentence_of(sentences, match.start))
         if term.absent:
             mention.status = "absent"
+            mention.attrs["absent_form"] = True  # the words name the normal state (睡眠好), not a negation
         mentions.append(mention)
     return _pair_allergies(text, sentences, mentions, rules)
 
@@ -172,6 +173,22 @@ def _pair_listed(text: str, mentions: list[Mention], rules: Rules) -> None:
         m.attrs.pop("allergy_before", None)
 
 
+# The gap after a negated term that goes on with its list: a few words of detail, then "or"/"nor".
+_EN_NEGATED_LIST = re.compile(r"^(?:\s+[a-z']+){1,6},?\s+(?:or|nor)"
+                              r"(?:\s+(?:any|a|an|the|other|signs? of|evidence of))*\s*$")
+
+
+def _without_false_start(gap: str, term: str, language: str) -> str:
+    """The gap before a term without a false start of that term said just before it ("no tingling or numbless,
+    numbness": the list connector is " or "). English only."""
+    if language == "zh":
+        return gap
+    m = re.match(r"^(?P<lead>.*?)\b(?P<word>[a-z]{3,})-?\s*[,-]?\s*$", gap)
+    if m and m.group("word")[:3] == term[:3] and m.group("word") != term:
+        return m.group("lead")
+    return gap
+
+
 def _status(text: str, sentence: Sentence, mentions: list[Mention], rules: Rules) -> None:
     """Negation, hedging and question scope of the terms of one sentence."""
     previous: Mention | None = None
@@ -184,8 +201,12 @@ def _status(text: str, sentence: Sentence, mentions: list[Mention], rules: Rules
         tail = text[m.end:tail_end]
         if m.status == "absent":
             pass
-        elif previous is not None and previous.end >= clause and rules.connector.match(gap):
+        elif previous is not None and previous.end >= clause and (rules.connector.match(
+                _without_false_start(gap, text[m.start:m.end], rules.language)) or rules.gloss.match(gap)):
             m.status, m.flag, m.ask = previous.status, previous.flag, previous.ask
+        elif previous is not None and previous.end >= clause and previous.status == "absent" and \
+                rules.language != "zh" and _EN_NEGATED_LIST.match(gap):
+            m.status = "absent"  # "no tenderness to palpation of the abdomen or tenderness of the cva"
         elif sentence.question and rules.ask_end.search(gap):
             m.ask = True
         elif rules.neg_end.search(gap):

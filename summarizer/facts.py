@@ -112,6 +112,7 @@ def _facts_of(scan: Scan, u: Utterance) -> tuple[list[Fact], list[Mention], list
     """Facts of one utterance, plus what a doctor asked: (facts, asked, presupposed items, asked how long)."""
     facts, asked, presupposed, how_long = [], [], [], False
     role = u.role if u.role in ("doctor", "patient", "other") else "other"
+    last = max((i for i, s in enumerate(scan.sentences) if s.question), default=-1)
     for m in scan.mentions:
         if m.used:
             continue
@@ -121,6 +122,7 @@ def _facts_of(scan: Scan, u: Utterance) -> tuple[list[Fact], list[Mention], list
                 presupposed.append(m)
                 how_long = how_long or sentence.duration_question
             else:
+                m.attrs["last_question"] = m.sentence == last
                 asked.append(m)
             continue
         if m.status == "uncertain" and m.flag == "conditional":
@@ -189,9 +191,14 @@ def _resolve(question: tuple, answer: Utterance, scan: Scan, facts: list[Fact],
                 m.attrs["duration"] = scan.leftover_durations[0]
                 out.append(_fact(kind, m, "present", role, (qid, answer.id)))
             continue
-        if polarity == "absent":
+        flipped = polarity
+        if m.attrs.get("absent_form"):  # asked about the normal state (睡眠好吗？ 不好): a "no" reports the complaint,
+            # when the reply can only be to that question (not to a later one in the same turn)
+            flipped = {"absent": "present", "present": "absent"}.get(polarity, polarity) \
+                if m.attrs.get("last_question") else ""
+        if flipped == "absent":
             out.append(_fact(kind, m, "absent", role, (qid, answer.id), ""))
-        elif polarity == "present":
+        elif flipped == "present":
             if scan.leftover_durations:
                 m.attrs["duration"] = scan.leftover_durations[0]
             out.append(_fact(kind, m, "present", role, (qid, answer.id), ""))

@@ -14,9 +14,10 @@ from diarization.types import Utterance
 from summarizer.fact_rules import Rules, rules_for
 from summarizer.facts import Fact, extract_facts
 from summarizer.support_numbers import Quantity, find_numbers
-from summarizer.support_scores import score_keys
+from summarizer.support_scores import scale_answers, score_keys
 from summarizer.support_text import SideClaim, druglike_names, normalize, polarity_at, side_mentions
-from summarizer.support_words import compound_key, content_units, keys_near, loose_span, stem_span, word_keys
+from summarizer.support_words import (compound_key, content_units, flexible_pattern, keys_near, loose_span, stem_span,
+                                      word_keys)
 from summarizer.vocab import Term, Vocabulary, load_vocabulary
 
 __all__ = ["UtteranceView", "ItemStatus", "TranscriptIndex", "index_transcript"]
@@ -93,6 +94,10 @@ class TranscriptIndex:
             ids += status.pos + status.neg + status.stated + status.asked
         if not ids and surface and len(surface) >= 2:
             ids = [v.id for v in self.views if surface.lower() in v.text]
+        if not ids and self.language == "zh":  # named inside a longer term (超声 in 心脏超声)
+            names = {n for n, t in self.vocab.surfaces.items() if t.item == item and not t.absent} | {item}
+            names = {n for n in names if len(n) >= 2}
+            ids = [v.id for v in self.views if any(n in v.text for n in names)]
         return self.order(ids)
 
     def loosely_mentioned(self, item: str, surface: str = "") -> list[str]:
@@ -101,11 +106,23 @@ class TranscriptIndex:
         names = {n for n, t in self.vocab.surfaces.items() if t.item == item} | {item.lower(), surface.lower()}
         keys = [k for k in (compound_key(n, self.language) for n in names if n) if k]
         stems = self._stems(names)
-        if not keys and not stems:
+        flexible = self._flexible(names)
+        if not keys and not stems and not flexible:
             return []
         window = 7 if self.language == "zh" else 6
         return [v.id for v in self.views if any(keys_near(v.keys, k, window) for k in keys)
-                or (stems and any(w[:5] in v.text for w in stems) and stem_span(v.text, stems))]
+                or (stems and any(w[:5] in v.text for w in stems) and stem_span(v.text, stems))
+                or any(p.search(v.text) for p, _ in flexible)]
+
+    def _flexible(self, names: Iterable[str]) -> list[tuple[re.Pattern, bool]]:
+        """Chinese names said with degree words inside (:func:`summarizer.support_words.flexible_pattern`), each
+        with whether the name states absence (``!睡眠好``)."""
+        out = []
+        for name in names:
+            pattern = flexible_pattern(name, self.language) if name else None
+            if pattern is not None:
+                out.append((pattern, self.vocab.surfaces.get(name, _NO_TERM).absent))
+        return out
 
     def _stems(self, names: Iterable[str]) -> set[str]:
         """English one-word names of five letters or more, whose other forms count as said (``palpitations``:
@@ -122,17 +139,61 @@ class TranscriptIndex:
         window = 7 if self.language == "zh" else 6
         status = ItemStatus()
         stems = self._stems(names)
+        flexible = self._flexible(names)
         for uid in self.loosely_mentioned(item, surface):
             view = self.view(uid)
             span = next((s for s in (loose_span(view.text, k, self.language, window) for k in keys) if s), None) \
                 or stem_span(view.text, stems)
+            absent = False
             if span is None:
-                continue
+                found = next(((m, a) for m, a in ((p.search(view.text), a) for p, a in flexible) if m), None)
+                if found is None:
+                    continue
+                span, absent = found[0].span(), found[1]
             polarity = polarity_at(view.text, span[0], span[1], self.language)
+            if absent:  # "睡眠还好" is the absent form of 睡眠差
+                polarity = {"present": "absent", "absent": "present"}.get(polarity, polarity)
+            reply = self._reply(uid) if polarity == "asked" and view.role == "doctor" else None
+            if reply is not None:  # "are you still noticing any blood in your urine" "no no more blood"
+                bucket = status.pos if reply[0] == "pos" else status.neg
+                for i in (uid, reply[1]):
+                    if i not in bucket:
+                        bucket.append(i)
+                    status.roles.setdefault(i, self.view(reply[1]).role)
+                continue
             bucket = {"present": status.pos, "absent": status.neg}.get(polarity, status.asked)
             bucket.append(uid)
             status.roles[uid] = view.role
         return status
+
+    def _reply(self, uid: str) -> tuple[str, str] | None:
+        """The yes or no that the next speaker (patient or companion) gives to a question: ("pos"|"neg", id)."""
+        i = self.position[uid] + 1
+        if i >= len(self.views) or self.views[i].role not in ("patient", "other"):
+            return None
+        rules = rules_for(self.language)
+        text = self.views[i].text.strip()
+        if rules.answer_unsure.search(text):
+            return None
+        if rules.answer_negative.search(text):
+            return "neg", self.views[i].id
+        if rules.answer_positive.search(text):
+            return "pos", self.views[i].id
+        return None
+
+    def answers(self, ids: Iterable[str]) -> list[str]:
+        """The replies to the questions among ``ids`` (a doctor's utterance that asks how long, how many, how often,
+        how old..., or ends with a question mark): the next utterance, when the patient or a companion says it."""
+        out = []
+        for uid in ids:
+            i = self.position.get(uid)
+            if i is None or i + 1 >= len(self.views) or self.views[i].role != "doctor":
+                continue
+            text = self.views[i].text
+            if (_VALUE_QUESTION[self.language].search(text) or text.rstrip().endswith(("?", "？"))) and \
+                    self.views[i + 1].role in ("patient", "other"):
+                out.append(self.views[i + 1].id)
+        return self.order(out)
 
     def similar(self, units: Sequence[str], k: int = 3) -> list[tuple[str, float]]:
         """The ``k`` utterances sharing the most (idf-weighted) wording with ``units``, best first."""
@@ -179,6 +240,11 @@ def _bucket(fact: Fact) -> str:
 
 _EN_ASK = re.compile(r"\b(?:any|anything|how about|what about|have you|do you|did you|are you|is there|were there|"
                      r"has there|you have|you had)\b")
+_VALUE_QUESTION = {"en": re.compile(r"\bhow (?:long|many|much|often|old|far|bad)\b|\bwhen did\b|"
+                                     r"\bwhat (?:dose|number)\b"),
+                   "zh": re.compile(r"多久|多长时间|几天|几年|几个月|几次|多少|多大|几岁|什么时候")}
+_EN_LATER_QUESTION = re.compile(r"\b(?:do you|did you|have you|are you|is there|were there|has there|how about|"
+                                r"what about)\b|\bany (?:questions|concerns)\b")
 _ZH_ASK = re.compile(r"有没有|有无|是否|是不是|会不会|吗|么|呢|没有|怎么样")
 
 
@@ -198,6 +264,9 @@ def _answer(views: Sequence[UtteranceView], at: int | None, item_surfaces: list[
     before = tail[max(0, position - (12 if zh else 60)):position]
     if not (_ZH_ASK if zh else _EN_ASK).search(before) and not (zh and _ZH_ASK.search(tail[position:])):
         return None
+    rest = tail[position:].split()
+    if not zh and len(rest) > 15 and _EN_LATER_QUESTION.search(" ".join(rest[1:])):
+        return None  # a later question ("...you have gallstones... do you have any questions") gets the reply
     reply = views[at + 1].text.strip()
     if rules.answer_unsure.search(reply):
         return None
@@ -225,17 +294,18 @@ def index_transcript(utterances: Sequence[Utterance], language: str, *, facts: S
     lang = "zh" if zh else "en"
     vocab = vocabulary or load_vocabulary(lang)
     views, mentions = [], {}
-    for u in utterances:
-        text = normalize(u.text or "", lang)
+    texts = [normalize(u.text or "", lang) for u in utterances]
+    numbers_of = [tuple(find_numbers(text, lang)) for text in texts]
+    scales = scale_answers(texts, numbers_of, [u.role for u in utterances]) if lang == "en" else []
+    for k, (u, text, numbers) in enumerate(zip(utterances, texts, numbers_of)):
         items = frozenset(m.term.item for m in vocab.scan(text) if m.term.kind != "stop")
         for item in items:
             mentions.setdefault(item, []).append(u.id)
         for name, _, _ in druglike_names(text, lang):
             mentions.setdefault(name, []).append(u.id)
-        numbers = tuple(find_numbers(text, lang))
         views.append(UtteranceView(u.id, u.role, text, numbers, tuple(side_mentions(text, lang)), items,
                                    frozenset(content_units(text, lang)), word_keys(text, lang),
-                                   frozenset(score_keys(text, numbers)) if lang == "en" else frozenset()))
+                                   frozenset(score_keys(text, numbers) | scales[k]) if lang == "en" else frozenset()))
     if facts is None:
         facts = extract_facts(utterances, lang, vocabulary=vocab)
     status: dict[str, ItemStatus] = {}

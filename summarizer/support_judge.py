@@ -39,7 +39,7 @@ class Finding:
 def prefer(ids: Sequence[str], preferred: set[str], limit: int = 2) -> tuple[str, ...]:
     """At most ``limit`` ids, the preferred ones first."""
     ranked = [i for i in ids if i in preferred] + [i for i in ids if i not in preferred]
-    return tuple(ranked[:limit])
+    return tuple(dict.fromkeys(ranked))[:limit]
 
 
 def judge_terms(claims: Sequence[TermClaim], idx: TranscriptIndex, context: set[str],
@@ -105,8 +105,9 @@ def judge_terms(claims: Sequence[TermClaim], idx: TranscriptIndex, context: set[
     return out
 
 
-_EN_ASKING = re.compile(r"(?:^|[.?!]\s*|\b(?:and|so|okay|alright|now)\s+)(?:any|have you|do you|did you|are you|"
-                        r"is there|how about|what about)\b[^.?!]*$")
+_EN_ASKING = re.compile(r"(?:^|[.?!]\s*|\b(?:and|so|okay|alright|now|yeah|yes|well|um|uh|then|also)\s+)(?:any|"
+                        r"have you|do you|did you|are you|is there|how about|what about|were you|was there|has there|"
+                        r"does it|does that)\b[^.?!]*$")
 
 
 def _answers(idx: TranscriptIndex, asked: Sequence[str]) -> set[str]:

@@ -42,6 +42,16 @@ def _matches(q: Quantity, t: Quantity, short: bool = True) -> bool:
 _VAGUE = re.compile(r"\b(?:couple|few|several|some)\b")
 
 
+def _said_as(q: Quantity, t: Quantity) -> bool:
+    """``t`` states the value ``q`` claims on its own: the same value with the same unit, or the same value with
+    decimals (97.8 counts nothing)."""
+    if not same_value(q.value, t.value):
+        return False
+    if q.unit and q.unit == t.unit and q.cls == t.cls:
+        return True
+    return not float(t.value).is_integer() and t.cls in ("number", q.cls)
+
+
 def _conflicts(q: Quantity, t: Quantity) -> bool:
     """``t`` is another value of what ``q`` measures (same class; doses in the same kind of unit; not a vague
     "couple of weeks")."""
@@ -58,10 +68,33 @@ def _near_surface(view, t: Quantity, surfaces: Sequence[str]) -> bool:
     return any(s and s in window for s in surfaces)
 
 
+# Vital signs are said without their units ("your pulse is seventy two", "心率80"): a bare number right after the
+# name of the sign counts for a value written with its unit.
+_VITAL_NAMES = {
+    "rate": re.compile(r"pulse|heart rate|heart beat|heartbeat|respirat|breathing rate|心率|脉搏|心跳|呼吸"),
+    "temperature": re.compile(r"temp|fever|febrile|体温|发烧|发热"),
+    "pressure": re.compile(r"blood pressure|pressure|\bbp\b|血压"),
+    "percent": re.compile(r"oxygen|saturation|\bsats?\b|pulse ox|\bo2\b|血氧|饱和度"),
+}
+
+
+def _after_vital(view, q: Quantity, t: Quantity) -> bool:
+    name = _VITAL_NAMES.get(q.cls)
+    if name is None or (float(t.value).is_integer() and any(
+            o.start == t.start and not float(o.value).is_integer() for o in view.numbers)):
+        return False  # "ninety eight. two" says 98.2, not 98
+    return bool(name.search(view.text[max(0, t.start - 30):t.start]))
+
+
 def judge_numbers(quantities: Sequence[Quantity], anchors: Sequence[list[str]], idx: TranscriptIndex,
                   context: set[str], near: set[str], surfaces: Sequence[Sequence[str]] = (),
                   thresholds: Sequence[bool] = ()) -> list[Finding]:
     """Is each number said near what it qualifies, or is another value of the same kind said there?
+
+    "Near" is the term's utterances with their neighbours, the sentence's nearest context, and the replies to the
+    doctor's how-long / how-many questions among them (a bare number there needs its unit). A value said nowhere
+    near, with nothing contradicting it there, still counts when the visit says it elsewhere with its unit (or with
+    decimals): a weak finding, not a flag.
 
     Args:
         quantities: The sentence's numbers.
@@ -81,15 +114,26 @@ def judge_numbers(quantities: Sequence[Quantity], anchors: Sequence[list[str]], 
     thresholds = list(thresholds) or [False] * len(quantities)
     for q, anchor, names, threshold in zip(quantities, anchors, surfaces, thresholds):
         local = (set(idx.around(anchor)) | near) if anchor else context
-        ordered = idx.order(local)
+        replies = set(idx.answers(local)) - local
+        ordered = idx.order(local | replies)
+        # a bare number counts in a short reply, next to the term, or when it has decimals (a value, not a count);
+        # in the reply to a question next to the context ("how long have you been considering this?"), only with
+        # its unit
         hits = [v.id for v in (idx.view(i) for i in ordered)
-                if any(_matches(q, t, len(v.text.split()) <= 8 or _near_surface(v, t, names)) for t in v.numbers)]
+                if any(_matches(q, t, len(v.text.split()) <= 8 or _near_surface(v, t, names)
+                                or not float(t.value).is_integer() or _after_vital(v, q, t))
+                       and (v.id not in replies or t.unit)
+                       for t in v.numbers)]
         if hits:
             out.append(Finding("ok", evidence=prefer(hits, set(anchor))))
             continue
         conflicts = [] if threshold else [(v.id, t) for v in (idx.view(i) for i in ordered) for t in v.numbers
                                           if _conflicts(q, t)]
         code = q.cls if q.cls in ("dose", "duration") else "number"
+        elsewhere = [] if conflicts else [v.id for v in idx.views if any(_said_as(q, t) for t in v.numbers)]
+        if elsewhere:  # said with its unit (or with decimals) in another part of the visit, and nothing else near
+            out.append(Finding("weak", evidence=tuple(elsewhere[:1])))
+            continue
         if conflicts:
             uid, said = _closest(conflicts, anchor)
             out.append(Finding("contradicted", code, reason(code, lang, ids=(uid,), claim=q.surface.strip(),
@@ -107,13 +151,16 @@ def _closest(conflicts: list[tuple[str, Quantity]], anchor: Sequence[str]) -> tu
 
 
 def judge_scores(claims: Sequence[tuple[tuple, tuple[int, ...], str]], idx: TranscriptIndex,
-                 near: set[str]) -> list[Finding | None]:
+                 near: set[str], stated: frozenset[float] = frozenset()) -> list[Finding | None]:
     """Scores, grades and types (``3/6``, ``2+``, ``type 2``) compared whole.
 
     Args:
         claims: From :func:`summarizer.support_scores.score_claims`.
         idx: The transcript.
-        near: The sentence's nearest context (a ``2+`` grade is only held against grades said there).
+        near: The sentence's nearest context (a ``2+`` grade is only held against grades said there; a score
+            said only far away does not support a sentence whose context says another).
+        stated: The values the sentence states (another score near it with one of these values is the other end
+            of a range, "6 to 8 out of 10", not a conflict).
 
     Returns:
         Per claim, its finding, or None when the visit says no score of that shape (the numbers are then checked
@@ -123,12 +170,14 @@ def judge_scores(claims: Sequence[tuple[tuple, tuple[int, ...], str]], idx: Tran
     out: list[Finding | None] = []
     for key, _, surface in claims:
         exact = [v.id for v in idx.views if key in v.scores]
-        if exact:
+        nearby = [(v.id, k) for v in (idx.view(i) for i in idx.order(near)) for k in sorted(v.scores)
+                  if k[0] == key[0] and k != key and (key[0] != "pair" or k[2] == key[2]) and k[1] not in stated]
+        if exact and (set(exact) & near or not nearby):  # said; another score near the sentence outweighs a far one
             out.append(Finding("ok", evidence=prefer(exact, near)))
             continue
         pool = idx.views if key[0] != "plus" else [idx.view(i) for i in idx.order(near)]
-        others = [(v.id, k) for v in pool for k in sorted(v.scores)
-                  if k[0] == key[0] and (key[0] != "pair" or k[2] == key[2])]
+        others = nearby or [(v.id, k) for v in pool for k in sorted(v.scores)
+                            if k[0] == key[0] and (key[0] != "pair" or k[2] == key[2])]
         if others:
             uid, said = others[0]
             out.append(Finding("contradicted", "number", reason("number", lang, ids=(uid,), claim=surface.strip(),
@@ -220,7 +269,8 @@ def judge_sentence_numbers(numbers: list[Quantity], ranges: list, terms, norm: s
     consumed: set[int] = set()
     if lang == "en":
         claims = score_claims(norm, numbers)
-        for claim, finding in zip(claims, judge_scores(claims, idx, near)):
+        stated = frozenset(round(q.value, 4) for q in numbers)
+        for claim, finding in zip(claims, judge_scores(claims, idx, near, stated)):
             if finding is not None:
                 findings.append(finding)
                 consumed.update(claim[1])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import Sequence
 
 from summarizer.support_index import TranscriptIndex
@@ -86,13 +87,19 @@ def _best_mention(claim: SideClaim, idx: TranscriptIndex, units: Sequence[str]) 
                 continue
             window = view.text[max(0, s.start - 60):s.end + 60]
             shared = wanted & set(content_units(window, idx.language))
-            scored.append((sum(idx.idf.get(u, 0.0) for u in shared), s.side, view.id))
+            scored.append((sum(idx.idf.get(u, 0.0) for u in shared), len(shared), s.side, view.id))
     if not scored:
         return None
     top = max(scored)
-    own = max((score for score, side, _ in scored if side == claim.side), default=0.0)
-    if top[0] > 0 and top[0] > own + 1e-9 and top[1] != claim.side:
-        return top[1], top[2]
+    own = max((score for score, _, side, _ in scored if side == claim.side), default=0.0)
+    if top[0] > 0 and top[1] < 2:  # one shared word ("shows" / "show me the x-rays") is chance: the side said most
+        said = Counter(side for _, _, side, _ in scored)  # for this part decides
+        side, count = said.most_common(1)[0]
+        if side != claim.side and count > said[claim.side]:
+            return side, next(uid for _, _, s, uid in sorted(scored, reverse=True) if s == side)
+        return None
+    if top[0] > 0 and top[0] > own + 1e-9 and top[2] != claim.side:
+        return top[2], top[3]
     return None
 
 

@@ -36,8 +36,8 @@ _EN_UNITS = [
     ("size", "cm", r"cm|centimeters?|mm|millimeters?|inch|inches|feet|foot|miles?"),
     ("count", "times", r"times|episodes?"),
 ]
-_EN_UNIT = re.compile(r"\s*-?\s*(?:of\s+)?(?:" + "|".join(f"(?P<u{i}>{p})" for i, (_, _, p) in enumerate(_EN_UNITS))
-                      + r")\b")
+_EN_UNIT = re.compile(r"\s*-?\s*(?:of\s+|(?:more|extra|additional|fewer|less|or so|or more|full|whole)\s+)?(?:"
+                      + "|".join(f"(?P<u{i}>{p})" for i, (_, _, p) in enumerate(_EN_UNITS)) + r")\b")
 
 def _en_words_value(words: list[str]) -> float | None:
     """The value of a run of number words that forms one number, else None."""
@@ -138,6 +138,8 @@ def en_numbers(text: str) -> list[Quantity]:
                 j = k
             else:
                 values = _en_readings(run) if run else []
+                if len(values) == 1 and values[0] < 10 and re.search(r"\ba\.\s*$", lower[:start]):
+                    values.append(values[0] / 10)  # "a. five centimeter": ".5" as speech recognition wrote it
             if j <= i:
                 i += 1
                 continue
@@ -171,9 +173,27 @@ def en_numbers(text: str) -> list[Quantity]:
         if spoken and values and values[-1].is_integer() and not word[0].isdigit():
             values = values + [values[-1] + _EN_SMALL[spoken.group(1)] / 10]  # "two. five" as transcribed
         cls, unit, unit_end = unit_after(lower, end, _EN_UNITS, _EN_UNIT)
+        after_unit = re.match(r"[-\s]+and[-\s]+a[-\s]+half\b", lower[unit_end:]) if cls != "number" else None
+        if after_unit and values:  # "an hour and a half", "a year and a half"
+            values = [v + 0.5 for v in values]
+            unit_end += after_unit.end()
         if cls == "duration" and re.match(r"\s*-?\s*old\b", lower[unit_end:]):
             cls, unit_end = "age", re.match(r"\s*-?\s*old\b", lower[unit_end:]).end() + unit_end
+        if cls == "number" and len(values) == 1 and 0 < values[0] <= 110 and _AGE_BEFORE.search(lower[:start]):
+            found.append(Quantity(float(values[0]), start, end, "year", "age", text[start:end], end))  # "who is nine"
         for v in values:
             found.append(Quantity(float(v), start, unit_end, unit, cls, text[start:unit_end], end))
         i += 1
+    for m in _UNIT_AND_A_HALF.finditer(lower):  # "it's been about a, a tough, year-and-a-half"
+        if not any(q.start <= m.start() < q.end for q in found):
+            unit = {"hour": "hour", "day": "day", "week": "week", "month": "month", "year": "year"}[m.group(1)]
+            found.append(Quantity(1.5, m.start(), m.end(), unit, "duration", text[m.start():m.end()], m.start()))
+    found.sort(key=lambda q: q.start)
     return pairs(lower, found)
+
+
+_UNIT_AND_A_HALF = re.compile(r"\b(hour|day|week|month|year)[-\s]+and[-\s]+a[-\s]+half\b")
+
+
+# A bare number after these words is (also) an age: "a son who is nine", "she's two", "he turned 60".
+_AGE_BEFORE = re.compile(r"\b(?:who is|who's|he is|he's|she is|she's|turned|turns|turning|aged|age)\s+$")

@@ -10,7 +10,7 @@ from typing import Sequence
 
 from summarizer.support_numbers import Quantity, format_quantity
 
-__all__ = ["score_keys", "score_claims", "describe"]
+__all__ = ["score_keys", "score_claims", "scale_answers", "describe"]
 
 _PAIR = re.compile(r"\s*(?:/|out of|over)\s*$")
 _TYPE = re.compile(r"\btype\s*$")
@@ -62,6 +62,31 @@ def score_keys(text: str, quantities: Sequence[Quantity]) -> set[tuple]:
             if t.start >= q.end and _PAIR.match(text[q.end:t.start]) and t.start - q.end <= 10:
                 keys.add(("pair", _value(q), _value(t)))
     return keys
+
+
+_SCALE = re.compile(r"\bscale (?:of |from )?(?:zero|one|0|1) (?:to|through) (?P<top>ten|10|five|5)\b")
+_TOPS = {"ten": 10.0, "10": 10.0, "five": 5.0, "5": 5.0}
+
+
+def scale_answers(texts: Sequence[str], numbers: Sequence[Sequence[Quantity]],
+                  roles: Sequence[str]) -> list[set[tuple]]:
+    """Scores given in reply to a rating question ("on a scale of zero to ten..." "probably a six"): per
+    utterance, the ``("pair", value, top)`` keys it says. A bare number the patient (or a companion) says after
+    the scale, in the same utterance or in the reply to the doctor's, is read against the scale's top (up to
+    twice the top: "twelve out of ten" is said)."""
+    out: list[set[tuple]] = [set() for _ in texts]
+    for i, text in enumerate(texts):
+        m = _SCALE.search(text)
+        if m is None:
+            continue
+        top = _TOPS[m.group("top")]
+        for j, after in ((i, m.end()), (i + 1, 0)):
+            if j >= len(texts) or roles[j] not in ("patient", "other"):
+                continue  # a doctor's own numbers after the scale describe it ("ten being the worst")
+            for q in numbers[j]:
+                if q.start >= after and q.cls in ("number", "count") and 0 <= q.value <= 2 * top:  # "twelve!"
+                    out[j].add(("pair", _value(q), top))
+    return out
 
 
 def describe(key: tuple) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from summarizer.fact_rules import EN_ASKS, EN_LEAD, EN_SHORT_QUESTION
 from summarizer.fact_scan import normalize_text
 from summarizer.vocab import Vocabulary
 
@@ -34,7 +35,10 @@ _EN_CUES = re.compile(
     r"stated|describes|described|developed|exhibits|shows|showed|demonstrates|demonstrated|reveals|revealed|"
     r"continues|continued|due to|because of|secondary to|caused by|diagnosed with|history of|is|are|was|were)\b)")
 _EN_BREAK = re.compile(r"[.;:!?()]|\b(?:but|however|although|though|whereas|except|other than|aside from|apart from)\b")
-_EN_POST_NEG = re.compile(r"^\s*(?:is|was|were|are|has been|have been)?\s*(?:negative|absent|ruled out|resolved)\b")
+_EN_POST_NEG = re.compile(r"^\s*(?:is|was|were|are|has been|have been)?\s*(?:negative|absent|ruled out|resolved)\b|"
+                          # a heading and its value: "Tobacco use: non-smoker.", "Alcohol: denies.", "Rash: none."
+                          r"^\s*(?:use|history|status|exposure)?\s*:\s*(?:none|no|never|denies|denied|negative|"
+                          r"non-?[a-z]+)\b")
 
 _ZH_CUES = re.compile(
     r"(?P<hedge>不除外|不排除|考虑|可能|疑似|怀疑|待查|待排|是否|警惕|注意|预防|避免|以防|如果|如|若|必要时|一旦|可疑|"
@@ -82,6 +86,14 @@ GENERIC_DRUGS = frozenset({
     "prednisone", "insulin"})
 _ZH_DRUG_LEAD = re.compile(r"^(?:予以|予|给予|口服|服用|服|吃|用|加用|改用|换用|继续|停用|使用|开|配合|建议|可|"
                            r"以及|及|和|或|并|再|先|后|每日|每天)+")
+
+# A tag that turns a statement into a check ("..., okay?", "..., right?"), and the openings of a question that the
+# transcript may leave without its question mark ("okay so are you still noticing any blood in your urine").
+_EN_TAG = re.compile(r",?\s*\b(?:okay|ok|right|alright|all right|correct|you know|yeah|is that right|does that sound "
+                     r"good|sound good)\s*\?\s*$")
+_EN_QUESTION_START = re.compile(r"\s*(?:any|do you|did you|have you|are you|is there|how about)\b|"
+                                rf"\s*{EN_LEAD}{EN_ASKS}(?=(?:\W+\w+){{0,{EN_SHORT_QUESTION}}}\W*$)")
+
 
 @dataclass(frozen=True)
 class TermClaim:
@@ -228,8 +240,10 @@ def polarity_at(text: str, start: int, end: int, language: str) -> str:
     stops = [m.end() for m in re.finditer(r"[.!?;。！？；\n]", text[:start])]
     sentence_end = re.search(r"[.!?;。！？；\n]|$", text[end:])
     sentence = text[max(stops, default=0):end + sentence_end.end()]
+    if not zh:  # "your lungs are nice and clear, okay?" states; only its tag asks
+        sentence = _EN_TAG.sub("", sentence)
     if "?" in sentence or "？" in sentence or (zh and re.search(r"吗|有没有|是否|有无", sentence)) or \
-            (not zh and re.match(r"\s*(?:any|do you|did you|have you|are you|is there|how about)\b", sentence)):
+            (not zh and _EN_QUESTION_START.match(sentence)):
         return "asked"
     return _polarity(text, start, end, zh)[0]
 

@@ -10,7 +10,8 @@ import re
 
 from summarizer.support_text import singular
 
-__all__ = ["content_units", "record_units", "word_keys", "keys_near", "loose_span", "stem_span", "compound_key"]
+__all__ = ["content_units", "record_units", "word_keys", "keys_near", "loose_span", "stem_span", "compound_key",
+           "flexible_pattern"]
 
 _EN_STOP = frozenset("""
 a an the and or but if of to in on at by for with from as is are was were be been being has have had having do does
@@ -162,3 +163,17 @@ def compound_key(name: str, language: str) -> frozenset[str] | None:
     if len(words) < 2:
         return None
     return frozenset(_EN_CLASS.get(w) or _EN_CLASS.get(singular(w)) or singular(w) for w in words)
+
+
+# Degree and frequency words a Chinese speaker puts inside a term (血脂很高, 嘴唇轻度发紫, 睡眠真的不是太好); none of
+# them negates, so a term said with them keeps its meaning.
+_ZH_DEGREE = (r"(?:真的|确实|非常|特别|比较|有点|有些|有一点|一点|轻度|轻微|稍微|稍|略|很|太|挺|是|也|都|还|老|总|一直|"
+              r"经常|明显|越来越|更|偏)")
+
+
+def flexible_pattern(name: str, language: str) -> re.Pattern | None:
+    """A pattern for a Chinese term of three characters or more said with degree words inside it (``血脂高``:
+    "血脂很高"; ``嘴唇发紫``: "嘴唇轻度发紫"), or None (English, short or non-Chinese names)."""
+    if not language.startswith("zh") or len(name) < 3 or not re.fullmatch(r"[\u4e00-\u9fff]+", name):
+        return None
+    return re.compile(f"{_ZH_DEGREE}{{0,2}}".join(re.escape(c) for c in name))

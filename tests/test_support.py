@@ -212,3 +212,149 @@ def test_en_other_forms_of_a_word_count_as_said_and_keep_their_polarity():
     assert check_sentence("Endorses palpitations.", denied, "en").code == "negation"
     hydrocodone = visit(("patient", "i take hydrocodone for the pain."))  # drugs never match by stem
     assert check_sentence("Takes hydrochlorothiazide.", hydrocodone, "en").verdict != "supported"
+
+
+# Patterns found by the false-flag audit (eval_audits/README.md): each conversation supports the first sentence,
+# which the checker used to flag, and a near variant of it must still be flagged with the given code.
+_EN_AUDIT = [
+    pytest.param([("doctor", "on your foot exam there's no surrounding erythema or cellulitis")],
+                 "No surrounding erythema or cellulitis.", "Surrounding erythema.", "negation", id="modifier-in-scope"),
+    pytest.param([("doctor", "there is no overlying erythema and that just means redness or ecchymosis and that just "
+                             "means bruising of the skin")],
+                 "No erythema or ecchymosis.", "Ecchymosis of the back.", "negation", id="gloss-keeps-negation"),
+    pytest.param([("doctor", "how about any numbness or tingling?"),
+                  ("patient", "no, doc. just pain. no tingling or numbless, numbness, thankfully.")],
+                 "Denies numbness.", "Reports numbness.", "negation", id="false-start-in-list"),
+    pytest.param([("doctor", "on your belly exam i don't feel any masses or any significant swelling back there")],
+                 "No swelling.", "Swelling.", "negation", id="list-partly-outside-vocabulary"),
+    pytest.param([("doctor", "okay so are you still noticing any blood in your urine"),
+                  ("patient", "no no more blood")],
+                 "Denies hematuria.", "Reports hematuria.", "negation", id="paraphrase-answered-no"),
+    pytest.param([("doctor", "your lungs are nice and clear, and you have some trace edema, okay?")],
+                 "Lungs are clear.", "Crackles in both lungs.", "unmentioned", id="tag-question-states"),
+    pytest.param([("doctor", "do you feel short of breath at all?"),
+                  ("patient", "if i walk too fast, then yeah, i do get short of breath that way.")],
+                 "Reports shortness of breath when she walks too fast.", "Denies shortness of breath.", "negation",
+                 id="if-clause-then-main-clause"),
+    pytest.param([("doctor", "do you smoke?"), ("patient", "nope. never have.")],
+                 "Tobacco use: non-smoker.", "Tobacco use: smoker.", "negation", id="heading-value-negates"),
+    pytest.param([("patient", "i lost about 10 pounds and i still would like to lose about 20 more pounds.")],
+                 "She would like to lose an additional 20 pounds.", "She would like to lose an additional 30 pounds.",
+                 "number", id="number-more-unit"),
+    pytest.param([("doctor", "you're gonna be under general anesthesia and it'll take about an hour and a half")],
+                 "The surgery will take approximately 1.5 hours.", "The surgery will take approximately 2.5 hours.",
+                 "duration", id="unit-and-a-half"),
+    pytest.param([("patient", "my depression, it's been about a, a tough, ugh, year-and-a-half or so.")],
+                 "His depression has been difficult for 1.5 years.", "His depression has been difficult for 2.5 years.",
+                 "duration", id="bare-unit-and-a-half"),
+    pytest.param([("doctor", "the ct scan does show a. five centimeter kidney stone in the proximal right ureter")],
+                 "CT shows a 0.5 cm kidney stone.", "CT shows a 0.7 cm kidney stone.", "number", id="a-dot-five"),
+    pytest.param([("doctor", "i've reviewed your vitals, you have no fever so that's good, you're ninety seven. eight "
+                             "and your blood pressure looks fine today")],
+                 "Temperature: 97.8 degrees F.", "Temperature: 98.8 degrees F.", "number", id="decimal-without-unit"),
+    pytest.param([("doctor", "so your vital signs look good your temperature is normal your pulse is seventy two "
+                             "respirations are sixteen and i'm gonna listen to your heart")],
+                 "Heart rate: 72 bpm.", "Heart rate: 82 bpm.", "number", id="vital-without-unit"),
+    pytest.param([("patient", "no, i have a son also who is nine. he also has autism.")],
+                 "Brother: 9 years old, positive for autism.", "Brother: 7 years old, positive for autism.", "number",
+                 id="age-as-bare-number"),
+    pytest.param([("doctor", "you're here for a breast reduction consult"),
+                  ("doctor", "a breast reduction is a common surgery"),
+                  ("doctor", "i do a lot of breast reduction surgeries every week"), ("patient", "good to know"),
+                  ("doctor", "let me get logged in here"), ("doctor", "how long have you been considering this?"),
+                  ("patient", "it's probably been about six or seven years.")],
+                 "She has been interested in a breast reduction for approximately 7 years.",
+                 "She has been interested in a breast reduction for approximately 9 years.", "duration",
+                 id="value-said-with-unit-outside-the-context"),
+    pytest.param([("doctor", "show me the x-rays so looking at the x-ray of your left knee there's no fracture"),
+                  ("doctor", "ms. thompson is here for right knee pain"),
+                  ("doctor", "it sounds like you hurt something inside of your right knee")],
+                 "Examination of the right knee shows pain with flexion.",
+                 "Examination of the left knee shows pain with flexion.", "laterality", id="side-said-most-decides"),
+    pytest.param([("doctor", "i don't appreciate any lymphadenopathy in your neck")],
+                 "No enlarged lymph nodes.", "Enlarged lymph nodes in the neck.", "negation", id="synonym"),
+]
+
+
+def _supported_and_variant_flagged(lines, supported, flagged, code, language):
+    """The audit's pattern: the reference sentence is supported, the near variant is flagged for the right reason."""
+    conversation = visit(*lines)
+    idx = index_transcript(conversation, language)
+    result = check_sentence(supported, conversation, language, index=idx)
+    assert result.verdict == "supported", result
+    variant = check_sentence(flagged, conversation, language, index=idx)
+    assert variant.verdict != "supported" and variant.code == code, variant
+
+
+@pytest.mark.parametrize("lines, supported, flagged, code", _EN_AUDIT)
+def test_en_audit_patterns_are_supported_and_their_variants_flagged(lines, supported, flagged, code):
+    _supported_and_variant_flagged(lines, supported, flagged, code, "en")
+
+
+def test_en_a_score_answered_on_a_scale_is_compared_whole():
+    conversation = visit(("doctor", "how bad is that pain on a scale from zero to ten ten being the worst pain"),
+                         ("patient", "i would say probably a six"))
+    idx = index_transcript(conversation, "en")
+    assert check_sentence("He rates his pain 6/10.", conversation, "en", index=idx).verdict == "supported"
+    result = check_sentence("He rates his pain 7/10.", conversation, "en", index=idx)
+    assert (result.verdict, result.code) == ("contradicted", "number") and "6/10" in result.reason, result
+
+
+def test_en_a_reply_answers_the_last_question_of_a_turn():
+    conversation = visit(("doctor", "so i reviewed your ultrasound and i do believe you have some mild cholecystitis "
+                                    "with gallstones so i'm going to make the recommendation that we remove your "
+                                    "gallbladder and you'll spend the night in the hospital now do you have any "
+                                    "questions about the plan"),
+                         ("patient", "no no questions today"))
+    idx = index_transcript(conversation, "en")
+    assert check_sentence("Mild cholecystitis with gallstones.", conversation, "en", index=idx).verdict == "supported"
+    result = check_sentence("Mild cholecystitis with no gallstones.", conversation, "en", index=idx)
+    assert (result.verdict, result.code) == ("contradicted", "negation"), result
+    asked = visit(("doctor", "okay and do you have any history of gallstones"), ("patient", "no"))
+    assert check_sentence("History of gallstones.", asked, "en").code == "negation"
+
+
+_ZH_AUDIT = [
+    pytest.param([("patient", "不晕，血脂很高，窦性心律不齐")], "患者有高血脂。", "患者无高血脂。", "negation",
+                 id="degree-word-inside-term"),
+    pytest.param([("patient", "犯病的时候嘴唇轻度发紫")], "患者有发绀。", "患者无发绀。", "negation",
+                 id="degree-word-inside-finding"),
+    pytest.param([("patient", "我的睡眠真的不是太好，总做梦")], "睡眠差。", "睡眠可。", "negation",
+                 id="degree-words-inside-absent-form"),
+    pytest.param([("doctor", "体检有影响吗？您睡眠好吗？"), ("patient", "不好。")], "睡眠差。", "睡眠可。", "negation",
+                 id="no-to-a-question-about-the-normal-state"),
+    pytest.param([("patient", "我是心脏病室缺"), ("doctor", "难怪呢，不过室缺可以导致头痛。为啥不做手术补上室缺呢？")],
+                 "患者有室间隔缺损。", "患者无室间隔缺损。", "negation", id="buguo-is-not-a-negation"),
+    pytest.param([("doctor", "建议检查心脏超声。")], "医生建议做超声检查。", "医生建议做胃镜检查。", "unmentioned",
+                 id="term-inside-a-longer-term"),
+    pytest.param([("patient", "我几天人没有力，站不稳")], "患者有乏力。", "患者无乏力。", "negation", id="synonym"),
+]
+
+
+@pytest.mark.parametrize("lines, supported, flagged, code", _ZH_AUDIT)
+def test_zh_audit_patterns_are_supported_and_their_variants_flagged(lines, supported, flagged, code):
+    _supported_and_variant_flagged(lines, supported, flagged, code, "zh")
+
+
+def test_a_no_after_a_later_question_does_not_answer_a_question_about_the_normal_state():
+    conversation = visit(("doctor", "eating well? okay. don't feel any concerns about hurting yourself or others?"),
+                         ("patient", "no."))
+    assert check_sentence("She is eating well.", conversation, "en").code != "negation"
+
+
+def test_en_readings_added_for_the_audit_do_not_hide_a_changed_value():
+    scores = visit(("doctor", "on a scale of one to ten how severe is it"),
+                   ("patient", "i would say it's about a seven"), ("doctor", "okay"), ("patient", "yeah"),
+                   ("doctor", "okay has anything made it better"),
+                   ("patient", "i tried some ibuprofen that helped a little bit"), ("doctor", "mm-hmm"),
+                   ("patient", "just about five out of ten"))
+    idx = index_transcript(scores, "en")
+    assert check_sentence("With ibuprofen his pain improves to 5 out of 10.", scores, "en", index=idx).verdict == \
+        "supported"
+    result = check_sentence("With ibuprofen his pain improves to 7 out of 10.", scores, "en", index=idx)
+    assert result.verdict == "contradicted" and "5/10" in result.reason, result
+    vitals = visit(("doctor", "your vital signs look good your temperature is ninety eight. two your pulse is seventy "
+                              "two and your blood pressure is fine"),)
+    idx = index_transcript(vitals, "en")
+    assert check_sentence("Temperature: 98.2 degrees F.", vitals, "en", index=idx).verdict == "supported"
+    assert check_sentence("Temperature: 98 degrees F.", vitals, "en", index=idx).verdict != "supported"
