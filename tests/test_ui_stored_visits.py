@@ -4,21 +4,9 @@ import wave
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QSettings
-
-from app.ui.engine_config import EngineConfig
-from app.ui.player import EvidencePlayer
-from app.ui.settings import AppSettings
+from ui_windows import open_window, window_settings
 
 pytestmark = pytest.mark.window
-
-
-class RecordingOutput:
-    def __init__(self):
-        self.played = []
-
-    def __call__(self, samples, rate):
-        self.played.append((len(samples), rate))
 
 
 def _wav(path, samples):
@@ -61,24 +49,9 @@ def stored(tmp_path, monkeypatch):
     return ids, record
 
 
-def _window(qtbot, tmp_path):
-    from app.ui.application import create_window
-
-    settings = AppSettings(QSettings(str(tmp_path / "settings.ini"), QSettings.IniFormat))
-    settings.doctor = "王医生"
-    settings.set_engine_config(EngineConfig())
-    output = RecordingOutput()
-    window = create_window(settings=settings, journal_root=tmp_path / "journal", player=EvidencePlayer(output),
-                           language="zh_CN")
-    window.output = output
-    qtbot.addWidget(window)
-    window.show()
-    return window
-
-
 def test_todays_visits_are_listed_and_open_with_record_transcript_and_audio(stored, qtbot, tmp_path):
     ids, record = stored
-    window = _window(qtbot, tmp_path)
+    window = open_window(qtbot, tmp_path, window_settings(tmp_path))
     try:
         statuses = window.visits_list.statuses()
         assert statuses == {ids["张三"]: "draft", ids["李四"]: "signed", ids["王五"]: "interrupted"}
@@ -105,8 +78,9 @@ def test_todays_visits_are_listed_and_open_with_record_transcript_and_audio(stor
         assert window.output.played == [], "a visit without stored audio plays nothing, not another visit's audio"
 
         window.visits_list.visitActivated.emit(ids["王五"])
-        assert window.visit.record is None and window.editor.current_record() is None or all(
-            not s.sentences for s in window.editor.current_record().sections)
-        assert not window.sign_button.isEnabled()
+        assert window.visit.store_id == ids["王五"] and window.visit.record is None
+        shown = window.editor.current_record()
+        assert shown is None or not any(s.sentences for s in shown.sections), "not the previous visit's record"
+        assert not window.sign_button.isEnabled() and not window.copy_button.isEnabled()
     finally:
         window.service.shutdown()

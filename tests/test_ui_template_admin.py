@@ -6,12 +6,12 @@ from __future__ import annotations
 import json
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from app.admin_role import hash_password
 from app.ui.admin_gate import AdminGate
-from app.ui.settings import AppSettings
+from ui_windows import open_window, window_settings
 
 pytestmark = pytest.mark.window
 
@@ -33,15 +33,9 @@ def make_window(qtbot, tmp_path, monkeypatch):
     windows = []
 
     def make(hospital_text: str | None = None):
-        from app.ui.application import create_window
-
         hospital.write_text(hospital_text if hospital_text is not None else
                             f'[admin]\npassword_hash = "{hash_password(PASSWORD)}"\n', encoding="utf-8")
-        settings = AppSettings(QSettings(str(tmp_path / "settings.ini"), QSettings.IniFormat))
-        settings.doctor = "张主任"
-        window = create_window(settings=settings, journal_root=tmp_path / "journal", language="en")
-        qtbot.addWidget(window)
-        window.show()
+        window = open_window(qtbot, tmp_path, window_settings(tmp_path, doctor="张主任"), language="en")
         windows.append(window)
         return window
 

@@ -4,6 +4,7 @@ recovery after a crash, a device lost mid-visit, and the model work kept off the
 Screenshots of the main screens land in ``$TINGJI_ARTIFACTS`` (default ``test-artifacts/``, not committed).
 """
 
+import gc
 import os
 import subprocess
 import sys
@@ -13,37 +14,18 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
 
 from app.file_stream import file_stream_factory
-from app.ui.engine_config import EngineConfig
-from app.ui.player import EvidencePlayer
-from app.ui.settings import AppSettings
+from ui_windows import open_window, window_settings
 
 pytestmark = pytest.mark.window
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = Path(os.environ.get("TINGJI_ARTIFACTS", ROOT / "test-artifacts"))
 WAIT = 120_000  # ms: generous for a loaded 2-core CI machine
-
-
-class RecordingOutput:
-    """Stands in for the sound card: remembers what it was asked to play."""
-
-    def __init__(self):
-        self.played = []
-
-    def __call__(self, samples, rate):
-        self.played.append((len(samples), rate))
-
-
-def _settings(tmp_path, **config) -> AppSettings:
-    settings = AppSettings(QSettings(str(tmp_path / "settings.ini"), QSettings.IniFormat))
-    settings.doctor = "王医生"
-    settings.set_engine_config(EngineConfig(**config))
-    return settings
 
 
 @pytest.fixture()
@@ -54,15 +36,8 @@ def make_window(qtbot, tmp_path, monkeypatch):
     windows = []
 
     def make(*, stream=None, language="zh_CN", **config):
-        from app.ui.application import create_window
-
-        output = RecordingOutput()
-        window = create_window(settings=_settings(tmp_path, **config), journal_root=tmp_path / "journal",
-                               stream_factory=stream, player=EvidencePlayer(output), language=language)
-        window.output = output
-        assert not __import__("gc").isenabled(), "the window collects cycles on the UI thread (app.ui.ui_gc)"
-        qtbot.addWidget(window)
-        window.show()
+        window = open_window(qtbot, tmp_path, window_settings(tmp_path, **config), stream=stream, language=language)
+        assert not gc.isenabled(), "the window collects cycles on the UI thread (app.ui.ui_gc)"
         windows.append(window)
         return window
 
