@@ -63,7 +63,8 @@ class LengthCappedWhisper:
     def transcribe(self, audio, **kwargs):
         seconds = min(30.0, len(audio) / SAMPLE_RATE)
         # CTranslate2 stops Whisper at about half of max_new_tokens (docs/FACTS.md), hence the factor 2.
-        kwargs.setdefault("max_new_tokens", max(4, int(2 * seconds * self.tokens_per_second)))
+        cap = max(4, int(2 * seconds * self.tokens_per_second))
+        kwargs["max_new_tokens"] = min(kwargs.get("max_new_tokens") or cap, cap)  # below the product's budget
         return self._model.transcribe(audio, **kwargs)
 
 

@@ -29,6 +29,20 @@ ProgressCallback = Callable[[float], None]
 CancelCallback = Callable[[], bool]
 
 
+# Budgets at or above this are left to Whisper: with a long hotword prompt a larger one would exceed its 448-token
+# context (faster-whisper refuses that), and a region this long is cut into 30-s windows anyway.
+_MAX_BUDGET = 250
+
+
+def _decode_budget(seconds: float, tokens_per_second: float) -> int | None:
+    """``max_new_tokens`` for a region of ``seconds``: CTranslate2 stops Whisper at about half of what is asked
+    (docs: FACTS.md), hence twice the budget; None when no cap applies."""
+    if tokens_per_second <= 0:
+        return None
+    asked = 2 * int(8 + seconds * tokens_per_second)
+    return asked if asked < _MAX_BUDGET else None
+
+
 class StreamingTranscriber:
     """Transcribe a live visit: push PCM blocks as they arrive, get final segments as speech regions close.
 
@@ -188,6 +202,7 @@ class StreamingTranscriber:
             compression_ratio_threshold=opts.filters.max_compression_ratio,
             log_prob_threshold=opts.filters.min_avg_logprob,
             no_speech_threshold=opts.filters.max_no_speech_prob,
+            max_new_tokens=_decode_budget(audio.size / SAMPLE_RATE, opts.max_tokens_per_second),
         )
         if self._language is None:
             self._language, self._language_probability = info.language, info.language_probability

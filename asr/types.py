@@ -124,6 +124,9 @@ class TranscriptionOptions:
         condition_on_previous_text: Feed the previous region's text as context to the next one.
         vad: Speech-region settings.
         filters: Post-filter settings.
+        max_tokens_per_second: Decode budget of a short speech region, in tokens per second of its audio (fast
+            Mandarin is about 10); a region that loops (every temperature of the fallback decoding to Whisper's
+            448-token limit) then costs seconds, not minutes of a 2-core CPU. 0 leaves Whisper's own limit.
     """
 
     language: str | None = "zh"
@@ -135,6 +138,7 @@ class TranscriptionOptions:
     condition_on_previous_text: bool = False
     vad: VadOptions = field(default_factory=VadOptions)
     filters: FilterOptions = field(default_factory=FilterOptions)
+    max_tokens_per_second: float = 12.0
 
 
 @dataclass(frozen=True)

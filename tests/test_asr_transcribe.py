@@ -168,3 +168,12 @@ def test_vocabulary_reaches_the_decoder_as_hotwords(engine, visit_audio, monkeyp
     assert captured["hotwords"] == "氨氯地平，阿奇霉素"
     assert captured["initial_prompt"] == "门诊对话。"
     assert captured["vad_filter"] is False and captured["word_timestamps"] is True
+
+
+def test_a_short_region_gets_a_decode_budget_from_its_length():
+    from asr.transcriber import _decode_budget
+
+    assert _decode_budget(2.0, 12.0) == 2 * (8 + 24)  # twice: CTranslate2 stops at about half of it
+    assert _decode_budget(4.0, 12.0) > _decode_budget(2.0, 12.0)
+    assert _decode_budget(20.0, 12.0) is None, "long regions keep Whisper's own limit (prompt + budget <= 448)"
+    assert _decode_budget(2.0, 0) is None
