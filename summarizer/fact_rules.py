@@ -69,6 +69,7 @@ class Rules:
     allergy_pair_after: re.Pattern   # allergen + this = allergy (青霉素 + 过敏)
     allergy_pair_before: re.Pattern | None  # this + allergen = allergy (allergic to + penicillin)
     laterality: dict
+    past_neg: re.Pattern | None = None  # a negation about an earlier time (昨天还没 X): not a denial of X now
 
 
 _ZH_FILLER = (r"(?:什么|明显|过|出现|发现|感觉|觉得|再|有|太|怎么|任何|其他|其它|别的|发生|伴|伴有|见|闻及|听到|听见|"
@@ -154,6 +155,8 @@ def _zh() -> Rules:
         allergy_pair_after=_C(r"^(?:类|类药物|类的药|类药|的药)?(?P<neg>(?:也|都|倒)?(?:不|没有?))?(?:会|有点)?过敏"),
         allergy_pair_before=None,
         laterality={"左": "左", "右": "右", "双": "双", "两": "双"},
+        past_neg=_C(rf"(?:昨天|前天|昨晚|之前|以前|刚开始|一开始|开始|前几天|上周|上个月|那时候|那时|当时|早上|上午|刚才)"
+                    rf"(?:的时候)?(?:都|也)?还(?:没有|没|不|未)(?:{filler})*$"),
     )
 
 

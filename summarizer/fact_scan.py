@@ -39,7 +39,7 @@ class Mention:
     end: int
     sentence: int
     status: str = "present"
-    flag: str = ""       # uncertain reason ("asked", "conditional", "hedged", "mentioned") or "ordered"
+    flag: str = ""       # uncertain reason ("asked", "conditional", "hedged", "mentioned", "past") or "ordered"
     ask: bool = False    # named in an existence question
     dx: str = ""         # doctor's diagnosis cue: "present" | "uncertain" | "absent"
     used: bool = False   # folded into another fact (an allergy's reaction, a follow-up's test)
@@ -207,10 +207,17 @@ def _status(text: str, sentence: Sentence, mentions: list[Mention], rules: Rules
         elif previous is not None and previous.end >= clause and previous.status == "absent" and \
                 rules.language != "zh" and _EN_NEGATED_LIST.match(gap):
             m.status = "absent"  # "no tenderness to palpation of the abdomen or tenderness of the cva"
+        elif rules.language == "zh" and previous is not None and previous.status == "absent" and \
+                not gap.strip(" ,") and re.fullmatch(r"\s*,\s*", text[previous.end:m.start]) and \
+                not text[m.end:tail_end].strip(" ,。"):
+            m.status = "absent"  # 无心脏病,甲亢,心肌炎: a bare list after a negation (not 没发烧,咳嗽厉害)
         elif sentence.question and rules.ask_end.search(gap):
             m.ask = True
         elif rules.neg_end.search(gap):
-            m.status = "absent"
+            if rules.past_neg is not None and rules.past_neg.search(gap):
+                m.status, m.flag = "uncertain", "past"  # 昨天还没拉稀: it began since, it is not denied
+            else:
+                m.status = "absent"
         elif rules.hedge_end.search(gap):
             m.status, m.flag = "uncertain", "hedged"
         if not sentence.question and m.status == "present" and rules.post_neg.match(tail):

@@ -8,7 +8,7 @@ Conventions of ``Fact.detail`` beyond free text:
 
 - an ``uncertain`` fact's detail says why: ``asked`` (a question nobody answered), ``conditional`` (named in an
   if-clause or a warning), ``mentioned`` (named by the doctor without saying the patient has it), ``hedged``
-  (可能/好像/maybe);
+  (可能/好像/maybe), ``past`` (denied only for an earlier time: 昨天还没拉稀);
 - an ``exam`` fact the doctor orders has detail ``ordered`` (``followup`` facts hold re-checks);
 - a ``medication`` detail joins route, purpose and ``照常服用``/``继续服用``/``禁用``/``停用`` (``continue``/
   ``avoid``/``stop``); an ``allergy`` detail is the reaction; a ``finding`` detail is the body site and its
@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 KINDS = ("symptom", "finding", "history", "allergy", "medication", "exam", "vital", "diagnosis", "advice",
          "followup", "habit")
 STATUSES = ("present", "absent", "uncertain")
-UNCERTAIN_REASONS = ("asked", "conditional", "mentioned", "hedged")
+UNCERTAIN_REASONS = ("asked", "conditional", "mentioned", "hedged", "past")
 _MARKERS = (*UNCERTAIN_REASONS, "ordered")
 _RELATED = {"体温": "发热", "temperature": "fever"}
 
@@ -221,6 +221,23 @@ def _negation_wins(facts: list[Fact], inferred: list[Fact], turn: dict[str, int]
     return [f for f in facts if not any(f is d for d in dropped)]
 
 
+def _how_long_earlier(earlier: list[tuple], answer: Utterance, scan: Scan, facts: list[Fact]) -> list[Fact]:
+    """A duration in the reply answers the doctor's latest how-long question of the same turn when a yes/no question
+    followed it (医生: 咳嗽有几天了？ 有发热过吗？ 患者: 有三天): the item it presupposes is present, for that long."""
+    if not earlier or not scan.leftover_durations:
+        return []
+    qid, _, presupposed, _ = earlier[-1]
+    role = answer.role if answer.role in ("patient", "other") else "other"
+    out = []
+    for m in presupposed:
+        kind = _fact_kind(m.kind, role, m)
+        if kind is None or any(m.item in (f.item, _RELATED.get(f.item)) for f in facts):
+            continue
+        m.attrs["duration"] = scan.leftover_durations[0]
+        out.append(_fact(kind, m, "present", role, (qid, answer.id)))
+    return out
+
+
 def _unanswered(question: tuple) -> list[Fact]:
     qid, asked, _, _ = question
     return [_fact(_fact_kind(m.kind, "patient", m), m, "uncertain", "doctor", (qid,), "asked")
@@ -279,6 +296,7 @@ def extract_facts(utterances: Sequence[Utterance], language: str = "zh", *,
     turn: dict[str, int] = {}  # utterance id → how many of the doctor's utterances came up to it
     doctor_turns = 0
     question: tuple | None = None
+    earlier: list[tuple] = []  # how-long questions of the doctor's turn that a later question left unanswered
     for u in utterances:
         if not u.text or not u.text.strip():
             continue
@@ -290,13 +308,18 @@ def extract_facts(utterances: Sequence[Utterance], language: str = "zh", *,
         if u.role == "doctor":
             if question is not None:
                 facts.extend(_unanswered(question))
+                if question[3] and question[2]:
+                    earlier.append(question)
             question = (u.id, asked, presupposed, how_long) if asked or presupposed else None
             facts.extend(own)
         else:
+            if question is not None and not question[3]:
+                own += _how_long_earlier(earlier, u, scan, own)
             if question is not None:
                 own, yes = _resolve(question, u, scan, own, rules)
                 inferred.extend(yes)
                 question = None
+            earlier = []
             facts.extend(own)
     if question is not None:
         facts.extend(_unanswered(question))

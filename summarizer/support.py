@@ -102,7 +102,7 @@ def check_sentence(text: str, utterances: Sequence[Utterance], language: str, *,
     term_ids = [i for c in terms for i in idx.mentioned(c.item, c.surface)[:12]]
     context = near | set(idx.around(term_ids))
     findings: list[Finding] = []
-    findings += judge_terms(terms, idx, context, near)
+    findings += judge_terms(terms, idx, context, near, norm)
     findings += judge_sentence_numbers(numbers, ranges, terms, norm, idx, context, near)
     findings += judge_sides(sides, idx, context, near, units)
     findings += judge_druglike(drugs, idx, context)

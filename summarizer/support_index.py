@@ -235,7 +235,7 @@ def _bucket(fact: Fact) -> str:
         return "pos"
     if fact.status == "absent":
         return "neg"
-    return "stated" if fact.detail in ("hedged", "mentioned") else "asked"
+    return "stated" if fact.detail in ("hedged", "mentioned", "past") else "asked"
 
 
 _EN_ASK = re.compile(r"\b(?:any|anything|how about|what about|have you|do you|did you|are you|is there|were there|"

@@ -13,7 +13,7 @@ from typing import Sequence
 
 from summarizer.support_index import TranscriptIndex
 from summarizer.support_reasons import reason
-from summarizer.support_text import GENERIC_DRUGS, POLAR_KINDS, TermClaim
+from summarizer.support_text import GENERIC_DRUGS, POLAR_KINDS, TermClaim, polarity_at, term_claims
 
 __all__ = ["Finding", "prefer", "judge_terms", "judge_druglike"]
 
@@ -43,7 +43,7 @@ def prefer(ids: Sequence[str], preferred: set[str], limit: int = 2) -> tuple[str
 
 
 def judge_terms(claims: Sequence[TermClaim], idx: TranscriptIndex, context: set[str],
-                near: set[str] = frozenset()) -> list[Finding]:
+                near: set[str] = frozenset(), sentence: str = "") -> list[Finding]:
     """Is each term said in the visit, and with the polarity the sentence gives it?
 
     Args:
@@ -52,6 +52,8 @@ def judge_terms(claims: Sequence[TermClaim], idx: TranscriptIndex, context: set[
         context: The sentence's context ids.
         near: The cited ids and the utterances of most similar wording, with their neighbours: where the term was
             said there decides, when it was said both ways in the visit.
+        sentence: The normalized sentence: when an utterance says a term both ways, the mention whose neighbouring
+            words the sentence shares decides how that utterance reads.
     """
     lang = idx.language
     out = []
@@ -81,6 +83,10 @@ def judge_terms(claims: Sequence[TermClaim], idx: TranscriptIndex, context: set[
             # or shortness of breath", in a transcript without punctuation)
             other = status.neg if present else status.pos + [i for i in status.stated
                                                              if not _doctor_asks(idx, i, claim, status)]
+            # the two readers disagree on an utterance ("no cva tenderness": the sentence's reader negates the
+            # clause, the fact reader only the word after "no"): where the sentence's own reader reads the
+            # utterance as the sentence says it, that utterance does not contradict the sentence
+            other = [i for i in other if not _reads_as(idx, i, claim, sentence)]
             if same and other and (set(same) | set(other)) & near:
                 same, other = [i for i in same if i in near], [i for i in other if i in near]
             if not same and other:
@@ -103,6 +109,61 @@ def judge_terms(claims: Sequence[TermClaim], idx: TranscriptIndex, context: set[
                 continue
         out.append(Finding("ok", evidence=prefer(ids, context)))
     return out
+
+
+def _reads_as(idx: TranscriptIndex, uid: str, claim: TermClaim, sentence: str = "") -> bool:
+    """Whether utterance ``uid``, read the way a record sentence is read, says the claim's term only with the claim's
+    polarity: a negation right before it (at most five words: "no cva tenderness", "i don't appreciate any lymph
+    lymphadenopathy") or a hedge ("might develop tenderness") for an absence, no negation in its clause for a
+    presence. When the utterance says the term
+    both ways, the mentions that share the most neighbouring words with the sentence decide ("some tenderness over
+    the lateral malleolus … no bony tenderness on palpation of the foot")."""
+    view = idx.view(uid)
+    if view is None:
+        return False
+    reads = []
+    for c in term_claims(view.text, idx.language, idx.vocab):
+        if c.item != claim.item:
+            continue
+        asked = polarity_at(view.text, c.start, c.end, idx.language)
+        read = asked if asked == "asked" or c.polarity == "present" else c.polarity
+        if read == "present" and idx.language.startswith("zh") and _ZH_NEG.search(
+                view.text, max(0, c.start - 8), c.end + 6):
+            read = "far"  # 喝酒抽烟都没有, 无高血压,甲亢: a negation over a list, which this reader does not see
+        if read in ("absent", "uncertain") and c.cue:
+            at = view.text.rfind(c.cue, 0, c.start)
+            between = view.text[at + len(c.cue):c.start] if at >= 0 else view.text[:c.start]
+            if idx.language.startswith("zh"):  # 没有别的病就是房颤: only a negation right before the term counts
+                far = read == "uncertain" or len(between) > 4 or re.search(r"[,，。;]|是|但|就", between)
+            else:
+                far = len(between.split()) > 5 or _EN_BREAKS_SCOPE.search(between)
+            if far:
+                read = "far"
+        reads.append((read, _shared(view.text, c.start, c.end, sentence, claim, idx.language)))
+    if len({r for r, _ in reads}) > 1 and sentence:
+        best = max(n for _, n in reads)
+        reads = [(r, n) for r, n in reads if n == best] if best else reads
+    said = {r for r, _ in reads}
+    if claim.polarity == "absent":  # a hedged or conditional mention ("might develop tenderness") denies nothing
+        return bool(said) and said <= {"absent", "uncertain"} and "absent" in said or said == {"uncertain"}
+    return said == {claim.polarity}
+
+
+def _neighbours(text: str, start: int, end: int, language: str) -> set[str]:
+    if language.startswith("zh"):
+        return {ch for ch in text[max(0, start - 6):start] + text[end:end + 6] if "\u4e00" <= ch <= "\u9fff"}
+    words = text[:start].split()[-6:] + text[end:].split()[:6]
+    return {w.strip(",.;:!?") for w in words if len(w.strip(",.;:!?")) >= 4}
+
+
+def _shared(text: str, start: int, end: int, sentence: str, claim: TermClaim, language: str) -> int:
+    if not sentence:
+        return 0
+    return len(_neighbours(text, start, end, language) & _neighbours(sentence, claim.start, claim.end, language))
+
+
+_ZH_NEG = re.compile(r"没|无|不|否|未|非")
+_EN_BREAKS_SCOPE = re.compile(r"\b(?:but|just|only|except|though|although|yet|i|it|that)\b|[.;]")
 
 
 _EN_ASKING = re.compile(r"(?:^|[.?!]\s*|\b(?:and|so|okay|alright|now|yeah|yes|well|um|uh|then|also)\s+)(?:any|"

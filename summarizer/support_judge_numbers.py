@@ -62,6 +62,11 @@ def _conflicts(q: Quantity, t: Quantity) -> bool:
     return q.cls == "duration" or q.unit == t.unit
 
 
+def _short(text: str, language: str) -> bool:
+    """A short reply: at most 8 words, or 12 characters of Chinese (which has no spaces to count words by)."""
+    return len(text) <= 12 if language.startswith("zh") else len(text.split()) <= 8
+
+
 def _near_surface(view, t: Quantity, surfaces: Sequence[str]) -> bool:
     """A bare number said right by the term it qualifies (``the five hundred of metformin``)."""
     window = view.text[max(0, t.start - 40):t.end + 40]
@@ -120,7 +125,7 @@ def judge_numbers(quantities: Sequence[Quantity], anchors: Sequence[list[str]], 
         # in the reply to a question next to the context ("how long have you been considering this?"), only with
         # its unit
         hits = [v.id for v in (idx.view(i) for i in ordered)
-                if any(_matches(q, t, len(v.text.split()) <= 8 or _near_surface(v, t, names)
+                if any(_matches(q, t, _short(v.text, lang) or _near_surface(v, t, names)
                                 or not float(t.value).is_integer() or _after_vital(v, q, t))
                        and (v.id not in replies or t.unit)
                        for t in v.numbers)]

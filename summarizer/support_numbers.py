@@ -31,6 +31,7 @@ _ZH_UNITS = [
     ("weight", "kg", r"公斤|千克|kg"), ("weight", "jin", r"斤"),
     ("size", "cm", r"厘米|公分|cm|毫米|mm|米"), ("count", "times", r"次|回|遍"),
 ]
+_ZH_PER = re.compile(r"\s*(?:吃|服|用|拉|解|大便|小便)?[一二两三四五六七八九十几\d]+(?:次|遍|回|顿)")
 _ZH_UNIT = re.compile(r"\s*(?:" + "|".join(f"(?P<u{i}>{p})" for i, (_, _, p) in enumerate(_ZH_UNITS)) + r")")
 
 
@@ -87,6 +88,8 @@ def _zh_numbers(text: str) -> list[Quantity]:
                 unit_end += 1
         if cls == "duration" and unit == "year" and values and values[0] >= 1900:
             cls, unit = "number", ""  # 2019年 is a date
+        if cls == "duration" and _ZH_PER.match(lower, unit_end):
+            cls, unit = "number", ""  # 一天两遍 is a frequency, not a duration
         consumed = unit_end
         for v in values:
             found.append(Quantity(v, start, unit_end, unit, cls, text[start:unit_end], end))

@@ -168,7 +168,7 @@ def compound_key(name: str, language: str) -> frozenset[str] | None:
 # Degree and frequency words a Chinese speaker puts inside a term (血脂很高, 嘴唇轻度发紫, 睡眠真的不是太好); none of
 # them negates, so a term said with them keeps its meaning.
 _ZH_DEGREE = (r"(?:真的|确实|非常|特别|比较|有点|有些|有一点|一点|轻度|轻微|稍微|稍|略|很|太|挺|是|也|都|还|老|总|一直|"
-              r"经常|明显|越来越|更|偏)")
+              r"经常|明显|越来越|更|偏|看起来|看着)")
 
 
 def flexible_pattern(name: str, language: str) -> re.Pattern | None:
