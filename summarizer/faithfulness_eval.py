@@ -25,6 +25,7 @@ from collections import Counter
 from pathlib import Path
 
 from summarizer.error_injection import ERROR_TYPES, inject
+from summarizer.faithfulness_adjudication import adjudicated_false_flags, load_adjudications
 from summarizer.faithfulness_data import EvalVisit, load_aci, load_imcs, load_mie
 from summarizer.support import check_sentence, index_transcript
 from summarizer.vocab import Term, Vocabulary
@@ -66,7 +67,7 @@ def _share(part: int, whole: int) -> float | None:
 
 
 def evaluate_faithfulness(dataset: str, data_path: str | Path, *, split: str | None = None, limit: int | None = None,
-                          seed: int = 0) -> dict:
+                          seed: int = 0, adjudications: str | Path | None = None) -> dict:
     """Caught shares per error type and false-flag share on unmodified reference sentences.
 
     Args:
@@ -76,6 +77,9 @@ def evaluate_faithfulness(dataset: str, data_path: str | Path, *, split: str | N
             ``dev``/``test``, default all files; MIE: ``dev``).
         limit: Use only the first ``limit`` visits (dialogues, encounters or windows).
         seed: Seed of the error injection.
+        adjudications: A file of reviewers' judgments of flagged reference sentences
+            (:mod:`summarizer.faithfulness_adjudication`); adds ``"adjudicated"``, the false-flag share over the
+            sentences the conversation supports.
 
     Returns:
         ``{"dataset", "split", "language", "visits", "sentences", "false_flags": {share, n, by_code},
@@ -83,8 +87,8 @@ def evaluate_faithfulness(dataset: str, data_path: str | Path, *, split: str | N
         "examples": {...}}``.
 
     Raises:
-        ValueError: Unknown data set.
-        FileNotFoundError: The data is missing.
+        ValueError: Unknown data set, or a malformed adjudication file.
+        FileNotFoundError: The data or the adjudication file is missing.
     """
     if dataset not in DATASETS:
         raise ValueError(f"dataset must be one of {DATASETS}, not {dataset!r}")
@@ -100,6 +104,7 @@ def evaluate_faithfulness(dataset: str, data_path: str | Path, *, split: str | N
     stats = {t: Counter() for t in ERROR_TYPES}
     examples: dict = {"false_flags": [], **{f"missed_{t}": [] for t in ERROR_TYPES}}
     checks, check_time = 0, 0.0
+    checked: list[tuple[str, str, bool]] = []  # (visit, sentence, flagged)
     language = visits[0].language if visits else ""
     for visit in visits:
         idx = index_transcript(visit.utterances, visit.language, vocabulary=vocabulary)
@@ -111,6 +116,7 @@ def evaluate_faithfulness(dataset: str, data_path: str | Path, *, split: str | N
             checks += 1
             sentences += 1
             original_ok = base.verdict == "supported"
+            checked.append((visit.id, sentence, not original_ok))
             if not original_ok:
                 flagged += 1
                 flag_codes[base.code] += 1
@@ -151,7 +157,7 @@ def evaluate_faithfulness(dataset: str, data_path: str | Path, *, split: str | N
     total_n = sum(s["n"] for s in stats.values())
     total_caught = sum(s["caught"] for s in stats.values())
     applicable = [t for t in ERROR_TYPES if stats[t]["n"]]
-    return {
+    report = {
         "dataset": dataset, "split": split_name, "language": language, "seed": seed, "data": str(data_path),
         "visits": len(visits), "sentences": sentences,
         "false_flags": {"share": _share(flagged, sentences), "n": flagged, "by_code": dict(flag_codes)},
@@ -165,3 +171,7 @@ def evaluate_faithfulness(dataset: str, data_path: str | Path, *, split: str | N
                     "mean_check_ms": round(1000 * check_time / max(checks, 1), 3)},
         "examples": examples,
     }
+    if adjudications is not None:
+        judgments = load_adjudications(adjudications, dataset, split_name)
+        report["adjudicated"] = adjudicated_false_flags(checked, judgments, str(adjudications))
+    return report

@@ -175,3 +175,22 @@ def test_cli_prints_and_writes_the_report(mie_folder, tmp_path):
     assert attempts == ""
     proc, _ = tingji("eval", "faithfulness", "--dataset", "mie", "--data", tmp_path / "nope", tmp_path=tmp_path)
     assert proc.returncode == 1 and "data folder not found" in proc.stderr
+
+
+def test_adjudications_give_the_false_flag_share_over_supported_sentences(aci_folder, tmp_path):
+    plain = evaluate_faithfulness("aci-bench", aci_folder)
+    visits = load_aci(aci_folder, "valid")
+    first = visits[0]
+    copies = sum(v.id == first.id and s == first.sentences[0] for v in visits for s in v.sentences)
+    path = tmp_path / "adj.jsonl"
+    path.write_text(json.dumps({"dataset": "aci-bench", "split": "valid", "visit": first.id,
+                                "sentence": first.sentences[0], "judgment": "flag_right"}) + "\n", encoding="utf-8")
+    report = evaluate_faithfulness("aci-bench", aci_folder, adjudications=path)
+    adjudicated = report["adjudicated"]
+    assert "adjudicated" not in plain and report["false_flags"] == plain["false_flags"]
+    # the sentence judged unsupported leaves the denominator; the checker accepting it is reported as a miss
+    assert copies >= 1 and adjudicated["sentences"] == plain["sentences"] - copies
+    assert adjudicated["n"] == plain["false_flags"]["n"]
+    assert adjudicated["reference_unsupported"] == adjudicated["reference_unsupported_accepted"] == copies
+    with pytest.raises(FileNotFoundError):
+        evaluate_faithfulness("aci-bench", aci_folder, adjudications=tmp_path / "missing.jsonl")

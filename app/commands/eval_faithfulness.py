@@ -30,6 +30,10 @@ def register(stages) -> None:
                              "range of dialogues")
     parser.add_argument("--limit", type=int, default=None, help="use only the first N visits")
     parser.add_argument("--seed", type=int, default=0, help="seed of the error injection (default 0)")
+    parser.add_argument("--adjudications", type=Path, default=None,
+                        help="reviewers' judgments of flagged reference sentences (JSON lines, e.g. "
+                             "eval_audits/adjudicated_flags.jsonl): also report the false-flag share over the "
+                             "sentences the conversation supports")
     parser.add_argument("--examples", action="store_true", help="include example misses and false flags")
     parser.add_argument("--output", type=Path, default=None, help="also write the JSON report to this file")
     parser.set_defaults(handler=run_faithfulness)
@@ -47,7 +51,10 @@ def run_faithfulness(args: argparse.Namespace) -> int:
         raise ValueError(f"data folder not found: {args.data}")
     if args.limit is not None and args.limit <= 0:
         raise ValueError("--limit must be a positive number of visits")
-    report = evaluate_faithfulness(args.dataset, args.data, split=args.split, limit=args.limit, seed=args.seed)
+    if args.adjudications is not None and not args.adjudications.is_file():
+        raise ValueError(f"adjudication file not found: {args.adjudications}")
+    report = evaluate_faithfulness(args.dataset, args.data, split=args.split, limit=args.limit, seed=args.seed,
+                                   adjudications=args.adjudications)
     if not args.examples:
         report.pop("examples", None)
     text = json.dumps(report, ensure_ascii=False, indent=2)
