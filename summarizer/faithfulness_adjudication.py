@@ -27,9 +27,6 @@ __all__ = ["JUDGMENTS", "load_adjudications", "adjudicated_false_flags"]
 
 JUDGMENTS = ("flag_right", "checker_wrong", "borderline")
 
-Key = tuple[str, str, str, str]
-
-
 def load_adjudications(path: str | Path, dataset: str, split: str) -> dict[tuple[str, str], str]:
     """The judgments of one data set and split, by ``(visit, sentence)``.
 

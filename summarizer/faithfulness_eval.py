@@ -98,6 +98,7 @@ def evaluate_faithfulness(dataset: str, data_path: str | Path, *, split: str | N
     started = time.perf_counter()
     visits, vocabulary, split_name = _load(dataset, data_path, split)
     visits = visits[:limit] if limit else visits
+    judgments = None if adjudications is None else load_adjudications(adjudications, dataset, split_name)
     loaded = time.perf_counter()
     sentences = flagged = 0
     flag_codes: Counter = Counter()
@@ -171,7 +172,6 @@ def evaluate_faithfulness(dataset: str, data_path: str | Path, *, split: str | N
                     "mean_check_ms": round(1000 * check_time / max(checks, 1), 3)},
         "examples": examples,
     }
-    if adjudications is not None:
-        judgments = load_adjudications(adjudications, dataset, split_name)
+    if judgments is not None:
         report["adjudicated"] = adjudicated_false_flags(checked, judgments, str(adjudications))
     return report

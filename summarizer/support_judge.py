@@ -145,7 +145,7 @@ def _reads_as(idx: TranscriptIndex, uid: str, claim: TermClaim, sentence: str = 
         reads = [(r, n) for r, n in reads if n == best] if best else reads
     said = {r for r, _ in reads}
     if claim.polarity == "absent":  # a hedged or conditional mention ("might develop tenderness") denies nothing
-        return bool(said) and said <= {"absent", "uncertain"} and "absent" in said or said == {"uncertain"}
+        return bool(said) and said <= {"absent", "uncertain"}
     return said == {claim.polarity}
 
 
