@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["EN_ASKS", "EN_LEAD", "EN_SHORT_QUESTION", "Rules", "rules_for"]
+__all__ = ["EN_ASKS", "EN_LEAD", "EN_SHORT_QUESTION", "Rules", "reply_polarity", "rules_for"]
 
 
 @dataclass(frozen=True)
@@ -70,6 +70,8 @@ class Rules:
     allergy_pair_before: re.Pattern | None  # this + allergen = allergy (allergic to + penicillin)
     laterality: dict
     past_neg: re.Pattern | None = None  # a negation about an earlier time (昨天还没 X): not a denial of X now
+    bare_answer: re.Pattern | None = None  # a clause that is only a yes (group pos) or a no (group neg)
+    answer_fine: re.Pattern | None = None  # "all right" answering how a normal state is (睡眠正常吗？ 正常)
 
 
 _ZH_FILLER = (r"(?:什么|明显|过|出现|发现|感觉|觉得|再|有|太|怎么|任何|其他|其它|别的|发生|伴|伴有|见|闻及|听到|听见|"
@@ -118,9 +120,9 @@ def _zh() -> Rules:
         dx_present_end=_C(r"(?:诊断为|诊断是|诊断|确诊为|确诊|就是|是|属于|符合|得了|患了|这是|为|系)(?:一个|个|有)?"
                            r"(?:急性|慢性|轻度|中度|重度|早期|轻微的?|典型的?)?\s*$"),
         dx_uncertain=_C(r"考虑|可能|怀疑|疑似|像是|估计|不排除|倾向|初步"),
-        dx_absent_end=_C(r"(?:不是|不考虑|排除|不像|不太像|没有|不是什么|并非)(?:是|为|有)?(?:一个|个)?"
+        dx_absent_end=_C(r"(?:不是|不考虑|排除|不像|不象|不太像|不太象|不算|不属于|不符合|没有提示|没提示|未提示|没有|不是什么|并非)(?:是|为|有)?(?:一个|个)?"
                          r"(?:急性|慢性)?\s*$"),
-        dx_absent_after=_C(r"^\S{0,2}?(?:可能性不大|可能性小|不太像|可以排除|排除了|关系不大|不考虑)"),
+        dx_absent_after=_C(r"^\S{0,2}?(?:可能性不大|可能性小|不太像|不太象|可以排除|排除了|关系不大|不考虑)"),
         order_end=_C(r"(?:查|做|拍|验|抽|照|复查|完善|安排|开|需要|建议|去|再|先|测|量|约|预约|带|加|进一步)"
                      r"(?:个|一下|一个|下|一|张|一张|一次)?\s*$"),
         order_after=_C(r"^\s*(?:一下|看看|看一下|检查一下|查一下)"),
@@ -157,6 +159,9 @@ def _zh() -> Rules:
         laterality={"左": "左", "右": "右", "双": "双", "两": "双"},
         past_neg=_C(rf"(?:昨天|前天|昨晚|之前|以前|刚开始|一开始|开始|前几天|上周|上个月|那时候|那时|当时|早上|上午|刚才)"
                     rf"(?:的时候)?(?:都|也)?还(?:没有|没|不|未)(?:{filler})*$"),
+        bare_answer=_C(r"(?:嗯|哦|啊|呃)?(?:(?P<neg>(?:都|也|倒|从来)?(?:没有|没|无|不是|没得|不会|不))|"
+                       r"(?P<pos>有|是|对|有的|是的|对的|有过|会))(?:的|啊|呀|呢|哦|了|过)*"),
+        answer_fine=_C(r"^(?:嗯|哦|啊)?[,]?\s*(?:都|也|还|挺|很|比较|基本|基本上|一直)?(?:正常|好|可以|还行|行|不错)"),
     )
 
 
@@ -244,10 +249,31 @@ def _en() -> Rules:
         allergy_pair_after=_C(r"^\s*(?P<neg>)(?:allergy|allergies)\b"),
         allergy_pair_before=_C(r"\ballerg(?:ic|y|ies)\s+(?:to\s+)?(?:(?:a|an|the|any|some|,|and|or)\s+)*$"),
         laterality={"left": "left", "right": "right", "bilateral": "bilateral", "both": "bilateral"},
+        answer_fine=_C(r"^\W*(?:(?:it's|it is|pretty|really|very)\s+)?(?:fine|good|normal|great|not bad)\b"),
     )
 
 
 _CACHE: dict[str, Rules] = {}
+_CLAUSES = re.compile(r"[,，。；;！!？?\s]+")
+
+
+def reply_polarity(text: str, rules: Rules) -> str:
+    """How a reply answers a yes/no question: ``present``, ``absent``, ``uncertain`` or ``""`` (no answer).
+
+    The reply's opening decides; failing that, the first clause that is nothing but a yes or a no (医生: 有没有恶心？
+    患者: 正中、手掌大小。没有: the reply answers the where-question first).
+    """
+    text = text.strip()
+    for pattern, answer in ((rules.answer_unsure, "uncertain"), (rules.answer_negative, "absent"),
+                            (rules.answer_positive, "present")):
+        if pattern.search(text):
+            return answer
+    if rules.bare_answer is not None:
+        for clause in _CLAUSES.split(text):
+            m = rules.bare_answer.fullmatch(clause)
+            if m:
+                return "absent" if m.group("neg") else "present"
+    return ""
 
 
 def rules_for(language: str) -> Rules:

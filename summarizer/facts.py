@@ -24,7 +24,7 @@ from typing import Sequence
 from diarization.types import Utterance
 from summarizer.fact_attributes import attach_all
 from summarizer.fact_context import read_context
-from summarizer.fact_rules import Rules, rules_for
+from summarizer.fact_rules import Rules, reply_polarity, rules_for
 from summarizer.fact_scan import Mention, Scan, normalize_text, scan_utterance
 from summarizer.vocab import Vocabulary, load_vocabulary
 
@@ -147,17 +147,6 @@ def _facts_of(scan: Scan, u: Utterance) -> tuple[list[Fact], list[Mention], list
     return facts, asked, presupposed, how_long
 
 
-def _polarity(text: str, rules: Rules) -> str:
-    text = text.strip()
-    if rules.answer_unsure.search(text):
-        return "uncertain"
-    if rules.answer_negative.search(text):
-        return "absent"
-    if rules.answer_positive.search(text):
-        return "present"
-    return ""
-
-
 def _cite(facts: list[Fact], qid: str, kind: str) -> list[Fact]:
     """Add the question to the evidence of the answer's facts of one kind."""
     return [replace(f, utterance_ids=(qid, *f.utterance_ids)) if f.kind == kind and qid not in f.utterance_ids
@@ -170,7 +159,7 @@ def _resolve(question: tuple, answer: Utterance, scan: Scan, facts: list[Fact],
     that a yes-shaped reply alone made present)."""
     qid, asked, presupposed, how_long = question
     role = answer.role if answer.role in ("patient", "other") else "other"
-    polarity = _polarity(normalize_text(answer.text, rules.language), rules)
+    polarity = reply_polarity(normalize_text(answer.text, rules.language), rules)
     out = list(facts)
     inferred: list[Fact] = []
     for m in asked + presupposed:
@@ -191,6 +180,9 @@ def _resolve(question: tuple, answer: Utterance, scan: Scan, facts: list[Fact],
                 m.attrs["duration"] = scan.leftover_durations[0]
                 out.append(_fact(kind, m, "present", role, (qid, answer.id)))
             continue
+        if m.attrs.get("absent_form") and not polarity and rules.answer_fine is not None and \
+                rules.answer_fine.search(normalize_text(answer.text, rules.language).strip()):
+            polarity = "present"  # the normal state asked about is confirmed (睡眠正常吗？ 正常)
         flipped = polarity
         if m.attrs.get("absent_form"):  # asked about the normal state (睡眠好吗？ 不好): a "no" reports the complaint,
             # when the reply can only be to that question (not to a later one in the same turn)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
 from diarization.types import Utterance
-from summarizer.fact_rules import Rules, rules_for
+from summarizer.fact_rules import Rules, reply_polarity, rules_for
 from summarizer.facts import Fact, extract_facts
 from summarizer.support_numbers import Quantity, find_numbers
 from summarizer.support_scores import scale_answers, score_keys
@@ -135,27 +135,31 @@ class TranscriptIndex:
         """Where a compound term said in other words was stated present, absent or asked about (read from the
         words around it, since fact extraction only knows the vocabulary's forms)."""
         names = {n for n, t in self.vocab.surfaces.items() if t.item == item} | {item.lower(), surface.lower()}
-        keys = [k for k in (compound_key(n, self.language) for n in names if n) if k]
+        keys = [(k, self.vocab.surfaces.get(n, _NO_TERM).absent)
+                for n, k in ((n, compound_key(n, self.language)) for n in names if n) if k]
         window = 7 if self.language == "zh" else 6
         status = ItemStatus()
         stems = self._stems(names)
         flexible = self._flexible(names)
         for uid in self.loosely_mentioned(item, surface):
             view = self.view(uid)
-            span = next((s for s in (loose_span(view.text, k, self.language, window) for k in keys) if s), None) \
-                or stem_span(view.text, stems)
-            absent = False
+            # "sleeping well" is the absent form of poor sleep
+            span, absent = next(((s, a) for s, a in ((loose_span(view.text, k, self.language, window), a)
+                                                     for k, a in keys) if s), (stem_span(view.text, stems), False))
             if span is None:
                 found = next(((m, a) for m, a in ((p.search(view.text), a) for p, a in flexible) if m), None)
                 if found is None:
                     continue
                 span, absent = found[0].span(), found[1]
-            polarity = polarity_at(view.text, span[0], span[1], self.language)
+            polarity = polarity_at(view.text, span[0], span[1], self.language, view.role)
             if absent:  # "睡眠还好" is the absent form of 睡眠差
                 polarity = {"present": "absent", "absent": "present"}.get(polarity, polarity)
-            reply = self._reply(uid) if polarity == "asked" and view.role == "doctor" else None
+            later = re.search(r"[.?!。？！]", view.text[span[1]:])
+            last_question = later is None or not re.search(r"[?？]", view.text[span[1] + later.end():])
+            # a reply answers the utterance's last question ("eating well? okay. any concerns…?" "no.")
+            reply = self._reply(uid) if polarity == "asked" and view.role == "doctor" and last_question else None
             if reply is not None:  # "are you still noticing any blood in your urine" "no no more blood"
-                bucket = status.pos if reply[0] == "pos" else status.neg
+                bucket = status.pos if (reply[0] == "pos") != absent else status.neg  # "sleeping well?" "yes"
                 for i in (uid, reply[1]):
                     if i not in bucket:
                         bucket.append(i)
@@ -171,15 +175,8 @@ class TranscriptIndex:
         i = self.position[uid] + 1
         if i >= len(self.views) or self.views[i].role not in ("patient", "other"):
             return None
-        rules = rules_for(self.language)
-        text = self.views[i].text.strip()
-        if rules.answer_unsure.search(text):
-            return None
-        if rules.answer_negative.search(text):
-            return "neg", self.views[i].id
-        if rules.answer_positive.search(text):
-            return "pos", self.views[i].id
-        return None
+        answer = _YES_NO.get(reply_polarity(self.views[i].text, rules_for(self.language)))
+        return (answer, self.views[i].id) if answer else None
 
     def answers(self, ids: Iterable[str]) -> list[str]:
         """The replies to the questions among ``ids`` (a doctor's utterance that asks how long, how many, how often,
@@ -240,6 +237,7 @@ def _bucket(fact: Fact) -> str:
 
 _EN_ASK = re.compile(r"\b(?:any|anything|how about|what about|have you|do you|did you|are you|is there|were there|"
                      r"has there|you have|you had)\b")
+_YES_NO = {"present": "pos", "absent": "neg"}
 _VALUE_QUESTION = {"en": re.compile(r"\bhow (?:long|many|much|often|old|far|bad)\b|\bwhen did\b|"
                                      r"\bwhat (?:dose|number)\b"),
                    "zh": re.compile(r"多久|多长时间|几天|几年|几个月|几次|多少|多大|几岁|什么时候")}
@@ -267,14 +265,8 @@ def _answer(views: Sequence[UtteranceView], at: int | None, item_surfaces: list[
     rest = tail[position:].split()
     if not zh and len(rest) > 15 and _EN_LATER_QUESTION.search(" ".join(rest[1:])):
         return None  # a later question ("...you have gallstones... do you have any questions") gets the reply
-    reply = views[at + 1].text.strip()
-    if rules.answer_unsure.search(reply):
-        return None
-    if rules.answer_negative.search(reply):
-        return "neg", views[at + 1].id
-    if rules.answer_positive.search(reply):
-        return "pos", views[at + 1].id
-    return None
+    answer = _YES_NO.get(reply_polarity(views[at + 1].text, rules))
+    return (answer, views[at + 1].id) if answer else None
 
 
 def index_transcript(utterances: Sequence[Utterance], language: str, *, facts: Sequence[Fact] | None = None,

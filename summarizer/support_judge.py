@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
-from summarizer.support_index import TranscriptIndex
+from summarizer.support_index import ItemStatus, TranscriptIndex
 from summarizer.support_reasons import reason
 from summarizer.support_text import GENERIC_DRUGS, POLAR_KINDS, TermClaim, polarity_at, term_claims
 
@@ -63,6 +63,12 @@ def judge_terms(claims: Sequence[TermClaim], idx: TranscriptIndex, context: set[
         if not ids:
             ids = idx.loosely_mentioned(claim.item, claim.surface)
             status = idx.loose_status(claim.item, claim.surface) if ids else None
+        elif status is None or not (status.pos or status.neg or status.stated):
+            # only asked about in the vocabulary's words, perhaps answered in others (睡眠质量怎么样？ 睡眠还好)
+            loose = idx.loose_status(claim.item, claim.surface)
+            if loose.pos or loose.neg:
+                status = _merged(status, loose)
+                ids = idx.order(ids + loose.pos + loose.neg)
         if not ids and claim.kind == "drug" and claim.item in GENERIC_DRUGS:
             ids = [v.id for v in idx.views if v.items & idx.vocab.items("drug")][:2]
             if ids:
@@ -87,6 +93,7 @@ def judge_terms(claims: Sequence[TermClaim], idx: TranscriptIndex, context: set[
             # clause, the fact reader only the word after "no"): where the sentence's own reader reads the
             # utterance as the sentence says it, that utterance does not contradict the sentence
             other = [i for i in other if not _reads_as(idx, i, claim, sentence)]
+            same, other = _by_asserter(same, other, status, sentence, lang)
             if same and other and (set(same) | set(other)) & near:
                 same, other = [i for i in same if i in near], [i for i in other if i in near]
             if not same and other:
@@ -99,16 +106,54 @@ def judge_terms(claims: Sequence[TermClaim], idx: TranscriptIndex, context: set[
             if same:
                 out.append(Finding("ok", evidence=prefer(same, context)))
                 continue
-            if lang == "en" and present and not other and status.asked and \
+            if not other and status.asked and (present if lang == "en" else not present) and \
                     set(ids) <= set(status.asked) | _answers(idx, status.asked):
-                # only ever asked about ("any fever or chills?"), and no answer says yes; a Chinese question often
-                # presupposes what it asks about (咳嗽是连声咳吗), so there it proves nothing
+                # only ever asked about ("any fever or chills?", 有没有恶心？), and no answer says yes or no; a
+                # Chinese question often presupposes what it asks about (咳嗽是连声咳吗), so there it counts for a
+                # presence, never for an absence
                 quoted = prefer(status.asked, context)
+                key = "unconfirmed" if present else "unconfirmed_absent"
                 out.append(Finding("unsupported", "unconfirmed",
-                                   reason("unconfirmed", lang, ids=quoted, item=claim.surface.strip()), quoted))
+                                   reason(key, lang, ids=quoted, item=claim.surface.strip()), quoted))
                 continue
         out.append(Finding("ok", evidence=prefer(ids, context)))
     return out
+
+
+def _merged(status: ItemStatus | None, loose: ItemStatus) -> ItemStatus:
+    if status is None:
+        return loose
+    return ItemStatus(status.pos + loose.pos, status.neg + loose.neg, status.stated + loose.stated,
+                      status.asked + loose.asked, {**loose.roles, **status.roles})
+
+
+def _by_asserter(same: list[str], other: list[str], status, sentence: str, lang: str) -> tuple[list[str], list[str]]:
+    """When a term was said both ways and the sentence names who says it (患者无胸痛, 医生认为无心肌炎, "the patient
+    denies"), only that side's yes and no decide: the patient's denial is not overruled by the doctor's suspicion.
+    A doctor naming a condition (``stated``) still backs a history of it."""
+    who = _asserter(sentence, lang)
+    if not who or not same or not other:
+        return same, other
+    sides = {"patient": ("patient", "other"), "doctor": ("doctor",)}[who]
+    mine = ([i for i in same if status.roles.get(i) in sides or i in status.stated],
+            [i for i in other if status.roles.get(i) in sides])
+    return mine if any(mine) else (same, other)
+
+
+def _asserter(sentence: str, lang: str) -> str:
+    for who, pattern in _ASSERTERS[lang]:
+        if pattern.search(sentence):
+            return who
+    return ""
+
+
+_ASSERTERS = {
+    "zh": (("doctor", re.compile(r"^(?:医生|医师|大夫)(?:认为|考虑|诊断|判断|觉得)")),
+           ("patient", re.compile(r"^(?:患者|病人|患儿|家属)(?!.*(?:医生|医师|大夫))"))),
+    "en": (("doctor", re.compile(r"^(?:the )?(?:doctor|physician|provider)\b")),
+           ("patient", re.compile(r"^(?:the )?patient (?:reports|denies|states|endorses|notes|complains|has|had|"
+                                    r"describes|says|admits|is)\b"))),
+}
 
 
 def _reads_as(idx: TranscriptIndex, uid: str, claim: TermClaim, sentence: str = "") -> bool:

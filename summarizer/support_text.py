@@ -45,7 +45,7 @@ _ZH_CUES = re.compile(
     r"家族史|父亲|母亲|父母|爷爷|奶奶|外公|外婆|哥哥|姐姐|弟弟|妹妹|风险|并发症|副作用)"
     r"|(?P<neg>否认有|否认|没有|未有|没|无|未见|未闻及|未触及|未及|未诉|未|非|排除|不伴|不)"
     r"|(?P<pos>伴有|伴|有|出现|诉|可见|见|可闻及|闻及|触及|存在|患有|患|感|偶有|时有|仍有|诊断为|诊断|确诊|提示)")
-_ZH_BREAK = re.compile(r"[。；;，,：:！？!?（）()]|但|但是|然而")
+_ZH_BREAK = re.compile(r"[。；;，,：:！？!?（）()]|但|但是|然而|就是|只是|不过|可是|而是")
 _ZH_WARNING = re.compile(r"(?:时|的话)[,，]?(?:请|应|需)?(?:立即|及时|马上|尽快|随时)?(?:来|到|去)?"
                          r"(?:急诊|就诊|就医|随诊|复诊|来院|返院|医院)")
 _EN_WARNING = re.compile(r"\b(?:should prompt|warrants? (?:a )?(?:return|visit)|are warning signs)\b")
@@ -233,16 +233,21 @@ def druglike_names(text: str, language: str) -> list[tuple[str, int, int]]:
     return [(m.group(0), m.start(), m.end()) for m in _EN_DRUG_SUFFIX.finditer(text)]
 
 
-def polarity_at(text: str, start: int, end: int, language: str) -> str:
+def polarity_at(text: str, start: int, end: int, language: str, role: str = "") -> str:
     """Whether a conversation states what lies at ``[start, end)`` as ``present``, ``absent`` or only ``asked``
-    (its sentence is a question) or ``uncertain`` (hedged, conditional)."""
+    (its sentence is a question) or ``uncertain`` (hedged, conditional). A Chinese question of the patient's asks
+    only in its own clause (精神头还挺好，就是不吃饭，还用去住院吗: the first clause states)."""
     zh = language.startswith("zh")
     stops = [m.end() for m in re.finditer(r"[.!?;。！？；\n]", text[:start])]
     sentence_end = re.search(r"[.!?;。！？；\n]|$", text[end:])
     sentence = text[max(stops, default=0):end + sentence_end.end()]
+    if zh and role in ("patient", "other"):
+        clause_start = max([m.end() for m in re.finditer(r"[,，]", text[:start])] + [max(stops, default=0)])
+        comma = re.search(r"[,，]", text[end:end + sentence_end.end()])
+        sentence = text[clause_start:end + (comma.start() if comma else sentence_end.end())]
     if not zh:  # "your lungs are nice and clear, okay?" states; only its tag asks
         sentence = _EN_TAG.sub("", sentence)
-    if "?" in sentence or "？" in sentence or (zh and re.search(r"吗|有没有|是否|有无", sentence)) or \
+    if "?" in sentence or "？" in sentence or (zh and re.search(r"吗|有没有|是否|有无|是不是|会不会", sentence)) or \
             (not zh and _EN_QUESTION_START.match(sentence)):
         return "asked"
     return _polarity(text, start, end, zh)[0]
