@@ -15,7 +15,8 @@ from summarizer.support_scores import describe, score_claims
 
 __all__ = ["sentence_numbers", "judge_sentence_numbers", "judge_numbers", "judge_scores"]
 
-_CLAUSE = {"zh": re.compile(r"[,;。!?:()]"), "en": re.compile(r"[,;.!?:()]")}
+# a label's colon ("blood pressure: 122/70") does not end the clause of the number it names
+_CLAUSE = {"zh": re.compile(r"[,;。!?()]"), "en": re.compile(r"[,;.!?()]")}
 _LONE_WORDS = {"one", "a", "an", "once", "single", "first", "second", "third", "half", "couple", "double", "triple"}
 
 _MASS = {"mg": 1.0, "g": 1000.0, "mcg": 0.001}
@@ -39,6 +40,8 @@ def _matches(q: Quantity, t: Quantity, short: bool = True) -> bool:
     return False
 
 
+# The tops of the scales a record writes out and speech leaves out: pain x/10, murmur grade x/6, strength x/5.
+_SCALE_TOPS = {5.0, 6.0, 10.0}
 _VAGUE = re.compile(r"\b(?:couple|few|several|some)\b")
 
 
@@ -68,27 +71,38 @@ def _short(text: str, language: str) -> bool:
 
 
 def _near_surface(view, t: Quantity, surfaces: Sequence[str]) -> bool:
-    """A bare number said right by the term it qualifies (``the five hundred of metformin``)."""
-    window = view.text[max(0, t.start - 40):t.end + 40]
+    """A bare number said right by the term it qualifies (``the five hundred of metformin``, "metformin from five
+    hundred twice a day to seven fifty")."""
+    window = view.text[max(0, t.start - 60):t.end + 40]
     return any(s and s in window for s in surfaces)
 
 
 # Vital signs are said without their units ("your pulse is seventy two", "心率80"): a bare number right after the
 # name of the sign counts for a value written with its unit.
+_HEART = r"pulse|heart rate|heart beat|heartbeat|\bhr\b|心率|脉搏|心跳"
+_BREATHING = r"respirat|breathing rate|\brr\b|呼吸"
 _VITAL_NAMES = {
-    "rate": re.compile(r"pulse|heart rate|heart beat|heartbeat|respirat|breathing rate|心率|脉搏|心跳|呼吸"),
+    "rate": re.compile(f"{_HEART}|{_BREATHING}"),
+    "bpm": re.compile(_HEART), "breaths": re.compile(_BREATHING),  # English says which rate by its unit
     "temperature": re.compile(r"temp|fever|febrile|体温|发烧|发热"),
     "pressure": re.compile(r"blood pressure|pressure|\bbp\b|血压"),
-    "percent": re.compile(r"oxygen|saturation|\bsats?\b|pulse ox|\bo2\b|血氧|饱和度"),
+    "percent": re.compile(r"oxygen|saturation|\bsats?\b|pulse ox|\b(?:sp)?o2\b|血氧|饱和度"),
 }
 
 
+def _vital_name(q: Quantity) -> re.Pattern | None:
+    return _VITAL_NAMES.get(q.unit) if q.cls == "rate" and q.unit in _VITAL_NAMES else _VITAL_NAMES.get(q.cls)
+
+
 def _after_vital(view, q: Quantity, t: Quantity) -> bool:
-    name = _VITAL_NAMES.get(q.cls)
+    """``t`` is said after the name of the vital sign ``q`` measures, with no other number between them ("your
+    heart rate is nice and slow at sixty seven")."""
+    name = _vital_name(q)
     if name is None or (float(t.value).is_integer() and any(
             o.start == t.start and not float(o.value).is_integer() for o in view.numbers)):
         return False  # "ninety eight. two" says 98.2, not 98
-    return bool(name.search(view.text[max(0, t.start - 30):t.start]))
+    since = max([o.end for o in view.numbers if o.end <= t.start] + [t.start - 60, 0])
+    return bool(name.search(view.text[since:t.start]))
 
 
 def judge_numbers(quantities: Sequence[Quantity], anchors: Sequence[list[str]], idx: TranscriptIndex,
@@ -246,8 +260,12 @@ def _anchor(q: Quantity, claims, text: str, language: str, idx: TranscriptIndex)
     before = [c for c in claims if start < c.start and c.end <= q.start]
     after = [c for c in claims if c.start >= q.end and c.end <= end]
     chosen = before[-1] if before else after[0] if after else None
-    if chosen is None:
-        return [], []
+    if chosen is None:  # a vital sign the vocabulary has no term for ("blood pressure is 128/72")
+        name = _vital_name(q)
+        found = name.search(text, start + 1, q.start) if name is not None else None
+        if found is None:
+            return [], []
+        return [v.id for v in idx.views if name.search(v.text)], []  # its value is said after it (_after_vital)
     surfaces = [s for s, t in idx.vocab.surfaces.items() if t.item == chosen.item] + [chosen.surface.lower()]
     return idx.mentioned(chosen.item, chosen.surface), surfaces
 
@@ -279,6 +297,8 @@ def judge_sentence_numbers(numbers: list[Quantity], ranges: list, terms, norm: s
             if finding is not None:
                 findings.append(finding)
                 consumed.update(claim[1])
+            elif claim[0][0] == "pair" and claim[0][2] in _SCALE_TOPS and claim[0][1] <= claim[0][2]:
+                consumed.add(claim[1][1])  # "grade 2" says a 2/6 murmur: the top of the scale goes unsaid
     rest = [i for i in range(len(numbers)) if i not in consumed]
     chosen = [numbers[i] for i in rest]
     anchors = [_anchor(q, terms, norm, lang, idx) for q in chosen]
@@ -289,7 +309,26 @@ def judge_sentence_numbers(numbers: list[Quantity], ranges: list, terms, norm: s
         if i not in judged or j not in judged:
             continue
         low, high = numbers[i].value, numbers[j].value
-        said = next((f for f in (judged[i], judged[j]) if f.status in ("ok", "weak")), None)
-        if said is not None and low < high <= 2 * max(low, 1e-9):
-            judged[i] = judged[j] = said
+        said = _said_range(low, high, numbers[j].unit, idx, [e for f in (judged[i], judged[j]) for e in f.evidence]
+                           + idx.order(near) + [v.id for v in idx.views])
+        if said:
+            judged[i] = judged[j] = Finding("ok", evidence=(said,))
     return findings + [judged[i] for i in rest]
+
+
+def _said_range(low: float, high: float, unit: str, idx: TranscriptIndex, ids: Sequence[str]) -> str:
+    """The first of ``ids`` that says the range ``low``–``high`` ("every six to eight hours", "6-8 weeks": its low
+    end is said bare), or ``""``. Both ends must be said: one end alone does not vouch for the other."""
+    for uid in dict.fromkeys(ids):
+        view = idx.view(uid)
+        if view is None:
+            continue
+        for a in view.numbers:
+            if not same_value(a.value, low):
+                continue
+            if _VAGUE.search(a.surface.lower()) and high - low <= 1 and a.unit == unit:
+                return uid  # "a couple of weeks" says 2-3 weeks
+            for b in view.numbers:
+                if b.start >= a.end and same_value(b.value, high) and _RANGE.fullmatch(view.text[a.end:b.start]):
+                    return uid
+    return ""

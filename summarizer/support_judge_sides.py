@@ -125,7 +125,13 @@ def _side_by_words(claim: SideClaim, idx: TranscriptIndex, context: set[str]) ->
 
 
 def _said_sides(pattern: re.Pattern, text: str) -> set[str]:
-    return {g for m in pattern.finditer(text) for g in m.groups() if g}
+    """The sides a text names, without those it says are not affected ("just on the right side, not on the left
+    side", "not so much on my left side")."""
+    return {g for m in pattern.finditer(text) for g in m.groups()
+            if g and not _NOT_SIDE.search(text[max(0, m.start() - 30):m.start()])}
+
+
+_NOT_SIDE = re.compile(r"(?:\bnot|\bno|\bnever|n't)(?:\s+\w+){0,2}\s*$")
 
 
 def _same_part(a: str, b: str) -> bool:

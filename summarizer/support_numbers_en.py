@@ -23,6 +23,8 @@ _NOT_DURATION_BEFORE = {"once", "twice", "times", "time", "x", "mg", "milligrams
                         "packs", "pack", "beers", "beer", "meals", "servings", "units", "cigarettes", "miles"}
 _EN_TOKEN = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?|[a-z]+|[^\sa-z\d]")
 _EN_UNITS = [
+    ("level", "mg/dl", r"mg/dl|mg per deciliter|milligrams per deciliter"),  # a lab value, not a dose
+    ("level", "mmol/l", r"mmol/l"),
     ("dose", "mg", r"mg|milligrams?"), ("dose", "g", r"g|grams?|gm"), ("dose", "mcg", r"mcg|micrograms?|ug"),
     ("dose", "ml", r"ml|milliliters?|cc|ccs"), ("dose", "unit", r"units?|iu"),
     ("dose", "tablet", r"tablets?|tabs?|pills?|capsules?|caps?"), ("dose", "puff", r"puffs?|sprays?|drops?"),
@@ -31,13 +33,13 @@ _EN_UNITS = [
     ("duration", "month", r"months?"), ("duration", "year", r"years?|yrs?"), ("duration", "hour", r"hours?|hrs?"),
     ("duration", "minute", r"minutes?|mins?"),
     ("percent", "%", r"%|percent"), ("temperature", "degree", r"degrees?|°[fc]?|fahrenheit|celsius"),
-    ("pressure", "mmhg", r"mmhg|millimeters of mercury"), ("rate", "bpm", r"bpm|beats|breaths"),
+    ("pressure", "mmhg", r"mmhg|millimeters of mercury"), ("rate", "bpm", r"bpm|beats"), ("rate", "breaths", r"breaths"),
     ("weight", "lb", r"pounds?|lbs?"), ("weight", "kg", r"kg|kilograms?|kilos?"),
     ("size", "cm", r"cm|centimeters?|mm|millimeters?|inch|inches|feet|foot|miles?"),
     ("count", "times", r"times|episodes?"),
 ]
 _EN_UNIT = re.compile(r"\s*-?\s*(?:of\s+|(?:more|extra|additional|fewer|less|or so|or more|full|whole)\s+)?(?:"
-                      + "|".join(f"(?P<u{i}>{p})" for i, (_, _, p) in enumerate(_EN_UNITS)) + r")\b")
+                      + "|".join(f"(?P<u{i}>{p})" for i, (_, _, p) in enumerate(_EN_UNITS)) + r")(?![a-z0-9])")
 
 def _en_words_value(words: list[str]) -> float | None:
     """The value of a run of number words that forms one number, else None."""

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 __all__ = ["NUMBER_CLASSES", "Quantity", "same_value", "format_quantity", "unit_after", "pairs"]
 
-NUMBER_CLASSES = ("dose", "duration", "age", "temperature", "percent", "pressure", "rate", "weight", "size",
+NUMBER_CLASSES = ("dose", "duration", "age", "temperature", "percent", "pressure", "rate", "level", "weight", "size",
                   "count", "number")
 
 @dataclass(frozen=True)
@@ -58,14 +58,15 @@ def unit_after(text: str, end: int, units: list, pattern: re.Pattern) -> tuple[s
 
 
 def pairs(lower: str, found: list[Quantity]) -> list[Quantity]:
-    """``135/85``, ``120 over 80`` are a blood pressure; ``2 out of 6`` and ``2/6`` stay plain numbers."""
+    """``135/85``, ``120 over 80`` (or "over over", as transcribed) are a blood pressure; ``2 out of 6`` and
+    ``2/6`` stay plain numbers."""
     out = list(found)
     for i, a in enumerate(found):
         for j in range(i + 1, len(found)):
             b = found[j]
             if b.start <= a.end:
                 continue
-            if re.fullmatch(r"\s*(?:/|／|over)\s*", lower[a.end:b.start]) and 40 <= a.value <= 260 \
+            if re.fullmatch(r"\s*(?:/|／|over(?:\s+over)?)\s*", lower[a.end:b.start]) and 40 <= a.value <= 260 \
                     and 20 <= b.value <= 160:
                 for k in (i, j):
                     q = out[k]

@@ -98,18 +98,25 @@ def word_keys(text: str, language: str) -> tuple[str, ...]:
     equivalent words to one class; Chinese: characters, pain words to ``痛``)."""
     if language.startswith("zh"):
         return tuple("痛" if c in "痛疼酸" else c for c in re.findall(r"[\u4e00-\u9fff]", text.replace("不舒服", "痛")))
-    return tuple(_EN_CLASS.get(w) or _EN_CLASS.get(singular(w)) or singular(w) for w in re.findall(r"[a-z]+", text))
+    return tuple(_END if w in _ENDS else _EN_CLASS.get(w) or _EN_CLASS.get(singular(w)) or singular(w)
+                 for w in re.findall(r"[a-z]+|[.?!;]", text))
+
+
+# A sentence end among English keys: the parts of a compound term are looked for within one sentence ("update pe
+# abdomen. no flank pain" does not say abdominal pain). Chinese fragments run across a full stop (有胃炎。上腹部疼).
+_END = "|"
+_ENDS = set(".?!;")
 
 
 def keys_near(keys: tuple[str, ...], wanted: frozenset[str], window: int) -> bool:
     """Whether every wanted key occurs within ``window`` consecutive keys."""
     if not wanted <= set(keys):
         return False
-    positions = [i for i, k in enumerate(keys) if k in wanted]
+    positions = [i for i, k in enumerate(keys) if k in wanted or k == _END]
     for i, start in enumerate(positions):
         seen = set()
         for p in positions[i:]:
-            if p - start >= window:
+            if p - start >= window or keys[p] == _END:
                 break
             seen.add(keys[p])
             if seen == wanted:
@@ -123,13 +130,16 @@ def loose_span(text: str, wanted: frozenset[str], language: str, window: int) ->
         tokens = [(m.start(), m.end(), "痛" if m.group(0) in "痛疼酸" else m.group(0))
                   for m in re.finditer(r"[\u4e00-\u9fff]", text)]
     else:
-        tokens = [(m.start(), m.end(), _EN_CLASS.get(m.group(0)) or _EN_CLASS.get(singular(m.group(0)))
-                   or singular(m.group(0))) for m in re.finditer(r"[a-z]+", text)]
+        tokens = [(m.start(), m.end(), _END if m.group(0) in _ENDS else _EN_CLASS.get(m.group(0))
+                   or _EN_CLASS.get(singular(m.group(0))) or singular(m.group(0)))
+                  for m in re.finditer(r"[a-z]+|[.?!;]", text)]
     for i, (start, _, key) in enumerate(tokens):
         if key not in wanted:
             continue
         seen, last = set(), start
         for s, e, k in tokens[i:i + window]:
+            if k == _END:
+                break
             if k in wanted:
                 seen.add(k)
                 last = e
