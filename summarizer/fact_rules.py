@@ -93,6 +93,8 @@ EN_LEAD = r"(?:(?:okay|ok|alright|all right|so|and|yeah|yes|well|um|uh|now|then|
 EN_ASKS = (r"(?:any|do you(?!\s+(?:mind|want|wanna|think|know|understand|need))|did you|have you|are you|is there|"
            r"were you|has there|does it|does that|was there|have there been)\b")
 EN_SHORT_QUESTION = 30
+# Hesitations before a reply's yes or no ("uh, no, nothing like that").
+_EN_HESITATION = r"(?:(?:uh|um|uhm|er|erm|hmm|mm|oh|ah)\b\W*)*"
 _C = re.compile
 
 
@@ -195,12 +197,12 @@ def _en() -> Rules:
                  r"(?:means|is|are))\s+(?:just\s+)?(?:a|an|the|some|like)?\s*$|"
                  r"^\s*,?\s*(?:or|i\.e\.|meaning)\s*,?\s*$"),
         post_neg=_C(r"^\s*(?:is|was|has been)?\s*(?:negative|absent)\b"),
-        answer_negative=_C(r"^\W*(?:no|nope|nah|not really|never|none|neither|i don't|i do not|i haven't|"
-                           r"i have not|i didn't|not that i)\b"),
-        answer_positive=_C(r"^\W*(?:yes|yeah|yep|yup|i do|i have|i did|a little|sometimes|occasionally|some|uh-huh|"
-                           r"mm-hmm|correct|right|sure|definitely)\b"),
-        answer_unsure=_C(r"^\W*(?:i don't know|i'm not sure|not sure|maybe|i think so|possibly|i can't remember|"
-                         r"hard to say)\b"),
+        answer_negative=_C(rf"^\W*{_EN_HESITATION}(?:no|nope|nah|not really|never|none|neither|i don't|i do not|"
+                           r"i haven't|i have not|i didn't|not that i)\b"),
+        answer_positive=_C(rf"^\W*{_EN_HESITATION}(?:yes|yeah|yep|yup|i do|i have|i did|a little|sometimes|"
+                           r"occasionally|some|uh-huh|mm-hmm|correct|right|sure|definitely)\b"),
+        answer_unsure=_C(rf"^\W*{_EN_HESITATION}(?:i don't know|i'm not sure|not sure|maybe|i think so|possibly|"
+                         r"i can't remember|hard to say)\b"),
         all_items=_C(r"\b(?:both|all|all of)\b"),
         dx_present_end=_C(r"\b(?:you have|you've got|you got|it's|it is|this is|that's|diagnosis is|diagnosed with|"
                           r"diagnosis of|consistent with|shows|confirms|you're dealing with)\b"

@@ -211,9 +211,10 @@ _ZH_NEG = re.compile(r"没|无|不|否|未|非")
 _EN_BREAKS_SCOPE = re.compile(r"\b(?:but|just|only|except|though|although|yet|i|it|that)\b|[.;]")
 
 
-_EN_ASKING = re.compile(r"(?:^|[.?!]\s*|\b(?:and|so|okay|alright|now|yeah|yes|well|um|uh|then|also)\s+)(?:any|"
+_EN_ASKING = re.compile(r"(?:(?:^|[.?!]\s*|\b(?:and|so|okay|alright|now|yeah|yes|well|um|uh|then|also)\s+)(?:any|"
                         r"have you|do you|did you|are you|is there|how about|what about|were you|was there|has there|"
-                        r"does it|does that)\b[^.?!]*$")
+                        r"does it|does that)|\b(?:have you had|have you been having|have you noticed|have you ever had|"
+                        r"did you notice|are you having))\b[^.?!]*$")
 
 
 def _answers(idx: TranscriptIndex, asked: Sequence[str]) -> set[str]:

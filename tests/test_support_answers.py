@@ -99,3 +99,29 @@ def test_a_yes_to_a_question_about_the_normal_state_denies_the_complaint():
 def test_a_reply_answers_the_last_question_of_the_utterance():
     said = visit(("doctor", "eating well? okay. any concerns about hurting yourself or others?"), ("patient", "no."))
     assert verdict("She notes she is eating well.", said, "en").verdict == "supported"
+
+
+def test_a_hesitation_before_the_no_still_answers_the_question():
+    said = visit(("doctor", "any pins and needles in your feet at all? any swelling in your legs?"),
+                 ("patient", "uh, no, nothing like that."),
+                 ("doctor", "looking at your knees, on your left knee you do have some swelling"))
+    assert statuses(said, "swelling", "en") >= {"absent"}
+    assert verdict("She denies swelling in her legs.", said, "en").verdict == "supported"
+    assert reply_polarity("mm-hmm", rules_for("en")) == "present"
+
+
+def test_a_doctor_asking_have_you_had_mid_sentence_does_not_report_the_symptom():
+    said = visit(("doctor", "okay well i'm gonna do a quick exam so last thing have you had any fever or chills since "
+                            "this happened at all"), ("patient", "a slight headache but no fever"))
+    assert verdict("Denies fever or chills.", said, "en").verdict == "supported"
+    told = visit(("doctor", "okay well i'm gonna do a quick exam so last thing you had fever and chills since this "
+                            "happened"), ("patient", "a slight headache"))
+    assert verdict("Denies fever or chills.", told, "en").verdict == "contradicted"
+
+
+@pytest.mark.parametrize("said, sentence", [
+    ("you have a negative valgus and varus test as well", "Negative valgus and varus stress test."),
+    ("you've got some rails and some rhonchi more on the right side", "Some rales and rhonchi."),
+])
+def test_exam_wording_as_speech_recognition_writes_it(said, sentence):
+    assert verdict(sentence, visit(("doctor", said)), "en").verdict == "supported"
