@@ -329,6 +329,7 @@ def _said_range(low: float, high: float, unit: str, idx: TranscriptIndex, ids: S
             if _VAGUE.search(a.surface.lower()) and high - low <= 1 and a.unit == unit:
                 return uid  # "a couple of weeks" says 2-3 weeks
             for b in view.numbers:
-                if b.start >= a.end and same_value(b.value, high) and _RANGE.fullmatch(view.text[a.end:b.start]):
+                if b.start >= a.end and same_value(b.value, high) and (not b.unit or b.unit == unit) and \
+                        _RANGE.fullmatch(view.text[a.end:b.start]):
                     return uid
     return ""

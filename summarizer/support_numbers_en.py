@@ -15,7 +15,7 @@ _EN_SMALL = {"zero": 0, "oh": 0, "one": 1, "two": 2, "three": 3, "four": 4, "fiv
              "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19}
 _EN_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
             "ninety": 90}
-_EN_SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
+_EN_SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000, "hundreds": 100, "thousands": 1000}
 _EN_LONE = {"once": 1, "twice": 2, "single": 1, "double": 2, "triple": 3, "dozen": 12, "half": 0.5,
             "couple": 2}
 _NOT_DURATION_BEFORE = {"once", "twice", "times", "time", "x", "mg", "milligrams", "milligram", "tablets", "tablet",
@@ -192,7 +192,25 @@ def en_numbers(text: str) -> list[Quantity]:
             unit = {"hour": "hour", "day": "day", "week": "week", "month": "month", "year": "year"}[m.group(1)]
             found.append(Quantity(1.5, m.start(), m.end(), unit, "duration", text[m.start():m.end()], m.start()))
     found.sort(key=lambda q: q.start)
-    return pairs(lower, found)
+    return pairs(lower, sorted(found + _shared_scale(lower, found), key=lambda q: q.start))
+
+
+def _shared_scale(lower: str, found: list[Quantity]) -> list[Quantity]:
+    """The low end of a spoken range that shares its scale word with the high end: "three to four hundreds" and
+    "five or six hundred" say 300 and 500."""
+    out = []
+    for a in found:
+        if not (1 <= a.value < 10 and float(a.value).is_integer()):
+            continue
+        for b in found:
+            scale = re.search(r"\b(hundreds?|thousands?)\W*$", lower[b.start:b.value_end]) if b.value_end > 0 else None
+            if b.start > a.end and scale and re.fullmatch(r"\s+(?:to|or|-)\s+", lower[a.end:b.start]) and \
+                    b.value >= 100:
+                value = a.value * _EN_SCALES[scale.group(1)]
+                if value < b.value:
+                    out.append(Quantity(value, a.start, a.end, b.unit, b.cls, lower[a.start:a.end], a.value_end))
+                break
+    return out
 
 
 _UNIT_AND_A_HALF = re.compile(r"\b(hour|day|week|month|year)[-\s]+and[-\s]+a[-\s]+half\b")

@@ -25,6 +25,7 @@ def verdict(text, utterances, language="en"):
     ("a hundred and forty over over seventy", [(140.0, "mmhg", "pressure"), (70.0, "mmhg", "pressure")]),
     ("glucose of 170 mg/dl", [(170.0, "mg/dl", "level")]),
     ("metformin 500 mg", [(500.0, "mg", "dose")]),
+    ("still in the two hundreds", [(200.0, "", "number")]),
 ])
 def test_units_are_read_after_a_number(text, expected):
     assert [(q.value, q.unit, q.cls) for q in find_numbers(text.lower(), "en")] == expected
@@ -64,6 +65,8 @@ def test_the_top_of_a_scale_need_not_be_said():
      ["Follow up in 7 to 12 days."]),
     ("stay off the leg for a couple of weeks", "Avoid strenuous activities for 2-3 weeks.",
      ["Avoid strenuous activities for 4-5 weeks."]),
+    ("i'd like you to do physical therapy for six to eight weeks", "Physical therapy for 6 to 8 weeks.",
+     ["Physical therapy for 6 to 8 months."]),
 ])
 def test_a_range_needs_both_ends_said(said, sentence, variants):
     utterances = visit(("doctor", said))
@@ -84,3 +87,12 @@ def test_the_parts_of_a_compound_term_are_looked_for_within_one_sentence():
     assert verdict("The patient reports abdominal pain.", said).code == "unmentioned"
     told = visit(("patient", "my abdomen has been giving me pain since monday."))
     assert verdict("The patient reports abdominal pain.", told).verdict == "supported"
+
+
+def test_a_spoken_range_shares_its_scale_word():
+    assert {q.value for q in find_numbers("trending in the three to four hundreds", "en")} >= {300.0, 400.0}
+    said = visit(("patient", "my sugars have been trending in the three to four hundreds, one spike at like five or "
+                             "six hundred"))
+    assert verdict("Blood sugar trending in the 300 to 400's.", said).verdict == "supported"
+    assert verdict("A blood sugar spike to 500.", said).verdict == "supported"
+    assert verdict("A blood sugar spike to 700.", said).verdict != "supported"
