@@ -103,7 +103,8 @@ class TranscriptIndex:
     def loosely_mentioned(self, item: str, surface: str = "") -> list[str]:
         """Ids of utterances that say a compound term in other words: every part of one of its names, each part
         or an equivalent (``elbow pain``: "my elbow hurts"; ``腰痛``: "腰有点疼") in one utterance."""
-        names = {n for n, t in self.vocab.surfaces.items() if t.item == item} | {item.lower(), surface.lower()}
+        names = _longest_first({n for n, t in self.vocab.surfaces.items() if t.item == item}
+                               | {item.lower(), surface.lower()})
         keys = [k for k in (compound_key(n, self.language) for n in names if n) if k]
         stems = self._stems(names)
         flexible = self._flexible(names)
@@ -134,7 +135,8 @@ class TranscriptIndex:
     def loose_status(self, item: str, surface: str = "") -> ItemStatus:
         """Where a compound term said in other words was stated present, absent or asked about (read from the
         words around it, since fact extraction only knows the vocabulary's forms)."""
-        names = {n for n, t in self.vocab.surfaces.items() if t.item == item} | {item.lower(), surface.lower()}
+        names = _longest_first({n for n, t in self.vocab.surfaces.items() if t.item == item}
+                               | {item.lower(), surface.lower()})
         keys = [(k, self.vocab.surfaces.get(n, _NO_TERM).absent)
                 for n, k in ((n, compound_key(n, self.language)) for n in names if n) if k]
         window = 7 if self.language == "zh" else 6
@@ -225,6 +227,12 @@ class TranscriptIndex:
             return [v.id for v in self.views if core in v.text]
         stem = name[:6]
         return [v.id for v in self.views if stem in v.text]
+
+
+def _longest_first(names: set[str]) -> list[str]:
+    """Names in a fixed order, the longest (most specific) first: which name is found first decides a loose
+    mention's reading, so it must not depend on set order."""
+    return sorted(names, key=lambda n: (-len(n), n))
 
 
 def _bucket(fact: Fact) -> str:

@@ -2,6 +2,10 @@
 speech leaves out, ranges, and sides or compound terms said in other sentences. Each test holds a sentence that
 must be supported and a variant that must be flagged (found by the adjudicated flags and the missed injections)."""
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from diarization.types import Utterance
@@ -96,3 +100,14 @@ def test_a_spoken_range_shares_its_scale_word():
     assert verdict("Blood sugar trending in the 300 to 400's.", said).verdict == "supported"
     assert verdict("A blood sugar spike to 500.", said).verdict == "supported"
     assert verdict("A blood sugar spike to 700.", said).verdict != "supported"
+
+
+def test_a_loose_reading_does_not_depend_on_the_hash_seed():
+    script = ("from diarization.types import Utterance\nfrom summarizer.support import check_sentence\n"
+              "said = (Utterance('u01', 'patient', 'patient', 0.0, 1.0, \"nope no shortness of breath i can get up "
+              "and move around i don't have any trouble and no problem sleeping i do have a good appetite\"),)\n"
+              "print(check_sentence('SpO2: 99%, and reports insomnia.', said, 'en').verdict)\n")
+    root = Path(__file__).resolve().parents[1]
+    verdicts = {subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=root,
+                               env={"PYTHONHASHSEED": seed, "PATH": ""}).stdout.strip() for seed in ("1", "2", "3", "4")}
+    assert len(verdicts) == 1 and verdicts != {"supported"}
