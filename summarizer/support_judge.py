@@ -127,7 +127,8 @@ def _merged(status: ItemStatus | None, loose: ItemStatus) -> ItemStatus:
                       status.asked + loose.asked, {**loose.roles, **status.roles})
 
 
-def _by_asserter(same: list[str], other: list[str], status, sentence: str, lang: str) -> tuple[list[str], list[str]]:
+def _by_asserter(same: list[str], other: list[str], status: ItemStatus, sentence: str,
+                 lang: str) -> tuple[list[str], list[str]]:
     """When a term was said both ways and the sentence names who says it (患者无胸痛, 医生认为无心肌炎, "the patient
     denies"), only that side's yes and no decide: the patient's denial is not overruled by the doctor's suspicion.
     A doctor naming a condition (``stated``) still backs a history of it."""
