@@ -171,7 +171,7 @@ def _reads_as(idx: TranscriptIndex, uid: str, claim: TermClaim, sentence: str = 
     for c in term_claims(view.text, idx.language, idx.vocab):
         if c.item != claim.item:
             continue
-        asked = polarity_at(view.text, c.start, c.end, idx.language)
+        asked = polarity_at(view.text, c.start, c.end, idx.language, view.role)
         read = asked if asked == "asked" or c.polarity == "present" else c.polarity
         if read == "present" and idx.language.startswith("zh") and _ZH_NEG.search(
                 view.text, max(0, c.start - 8), c.end + 6):

@@ -4,18 +4,12 @@ reason, from the text and the transcript; cited ids are only a hint."""
 import pytest
 
 from app.sample_visit import load_sample_visit
-from diarization.types import Utterance
 from summarizer.extractive import build_record
 from summarizer.record import Provenance, Record, RecordSection, Sentence
 from summarizer.support import check_sentence, evidence_span, index_transcript, verify_record
 from summarizer.support_numbers import find_numbers
 from summarizer.templates import find_template
-
-
-def visit(*lines):
-    """Utterances u01, u02... from (role, text) pairs, two seconds apart."""
-    return tuple(Utterance(f"u{i:02d}", role, role, float(2 * i), 2 * i + 1.5, text)
-                 for i, (role, text) in enumerate(lines, 1))
+from support_visits import visit
 
 
 ZH = visit(
@@ -339,7 +333,7 @@ def test_zh_audit_patterns_are_supported_and_their_variants_flagged(lines, suppo
 def test_a_no_after_a_later_question_does_not_answer_a_question_about_the_normal_state():
     conversation = visit(("doctor", "eating well? okay. don't feel any concerns about hurting yourself or others?"),
                          ("patient", "no."))
-    assert check_sentence("She is eating well.", conversation, "en").code != "negation"
+    assert check_sentence("She is eating well.", conversation, "en").verdict == "supported"
 
 
 def test_en_readings_added_for_the_audit_do_not_hide_a_changed_value():

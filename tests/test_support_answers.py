@@ -4,19 +4,9 @@ that must be supported and a variant that must be flagged."""
 
 import pytest
 
-from diarization.types import Utterance
 from summarizer.fact_rules import reply_polarity, rules_for
 from summarizer.facts import extract_facts
-from summarizer.support import check_sentence, index_transcript
-
-
-def visit(*lines):
-    return tuple(Utterance(f"u{i:02d}", role, role, float(2 * i), 2 * i + 1.5, text)
-                 for i, (role, text) in enumerate(lines, 1))
-
-
-def verdict(text, utterances, language):
-    return check_sentence(text, utterances, language, index=index_transcript(utterances, language))
+from support_visits import verdict, visit
 
 
 def statuses(utterances, item, language="zh"):
@@ -94,11 +84,6 @@ def test_a_yes_to_a_question_about_the_normal_state_denies_the_complaint():
     said = visit(("doctor", "okay. and you're sleeping well at night?"), ("patient", "yeah, a full eight hours."))
     assert verdict("She is sleeping well at night.", said, "en").verdict == "supported"
     assert verdict("She reports poor sleep.", said, "en").verdict == "contradicted"
-
-
-def test_a_reply_answers_the_last_question_of_the_utterance():
-    said = visit(("doctor", "eating well? okay. any concerns about hurting yourself or others?"), ("patient", "no."))
-    assert verdict("She notes she is eating well.", said, "en").verdict == "supported"
 
 
 def test_a_hesitation_before_the_no_still_answers_the_question():

@@ -3,19 +3,9 @@ each test holds a sentence that must now be supported and a near variant that mu
 
 import pytest
 
-from diarization.types import Utterance
 from summarizer.facts import extract_facts
-from summarizer.support import check_sentence, index_transcript
 from summarizer.support_numbers import find_numbers
-
-
-def visit(*lines):
-    return tuple(Utterance(f"u{i:02d}", role, role, float(2 * i), 2 * i + 1.5, text)
-                 for i, (role, text) in enumerate(lines, 1))
-
-
-def verdict(text, utterances, language):
-    return check_sentence(text, utterances, language, index=index_transcript(utterances, language))
+from support_visits import verdict, visit
 
 
 def test_a_negation_about_an_earlier_time_does_not_deny_the_symptom_now():

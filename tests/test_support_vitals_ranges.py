@@ -8,18 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from diarization.types import Utterance
-from summarizer.support import check_sentence, index_transcript
 from summarizer.support_numbers import find_numbers
-
-
-def visit(*lines):
-    return tuple(Utterance(f"u{i:02d}", role, role, float(2 * i), 2 * i + 1.5, text)
-                 for i, (role, text) in enumerate(lines, 1))
-
-
-def verdict(text, utterances, language="en"):
-    return check_sentence(text, utterances, language, index=index_transcript(utterances, language))
+from support_visits import verdict, visit
 
 
 @pytest.mark.parametrize("text, expected", [
